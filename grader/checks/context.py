@@ -1,0 +1,63 @@
+"""What a check function gets: a worker to call into, a seeded random source, the settings.
+
+`call` and `new` record which student method is running, so that an exception, a crash or a
+timeout can be blamed on `Affine.backward` rather than on "the check".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from grader.protocol import Remote
+from grader.session import WorkerSession
+
+
+@dataclass
+class Settings:
+    seed: int = 0
+    mnist_target: float = 0.94
+    mnist_max_iterations: int = 10_000
+    slow_gradient_seconds: float = 10.0
+
+
+@dataclass
+class CheckContext:
+    session: WorkerSession
+    rng: np.random.Generator
+    settings: Settings = field(default_factory=Settings)
+    current: str = ""          # the student method being called right now
+    notes: dict = field(default_factory=dict)   # facts a check wants to put in the report
+
+    def new(self, module: str, cls: str, *args, **kwargs) -> Remote:
+        self.current = f"{cls}.__init__"
+        return self.session.new(module, cls, *args, **kwargs)
+
+    def call(self, ref: Remote, label: str, *args, keep: bool = False,
+             timeout: float | None = None, **kwargs):
+        """Call `label` ("Relu.forward") on the remote object; returns plain data."""
+        self.current = label
+        method = label.rsplit(".", 1)[-1]
+        return self.session.call(ref, method, *args, keep=keep, timeout=timeout, **kwargs)
+
+    def function(self, module: str, name: str, *args, **kwargs):
+        self.current = name
+        return self.session.function(module, name, *args, **kwargs)
+
+    def attribute(self, ref: Remote, label: str, keep: bool = False):
+        """Read an attribute such as `Affine.dW`; a missing one is the student's AttributeError."""
+        self.current = label
+        return self.session.getattr(ref, label.rsplit(".", 1)[-1], keep=keep)
+
+    def put(self, value) -> Remote:
+        return self.session.put(value)
+
+    def fetch(self, ref: Remote):
+        return self.session.fetch(ref)
+
+
+def away_from_zero(rng: np.random.Generator, shape, low: float = 0.1, high: float = 2.0) -> np.ndarray:
+    """Random values with |x| in [low, high): ReLU's kink at 0 stays out of the finite differences."""
+    magnitude = rng.uniform(low, high, size=shape)
+    sign = rng.choice([-1.0, 1.0], size=shape)
+    return magnitude * sign

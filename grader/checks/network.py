@@ -1,0 +1,140 @@
+"""TwoLayerNet.gradient (section 5.7): against numerical gradients of the grader's own loss.
+
+A small network is checked entry by entry; the full 784-50-10 network along a few random
+directions (a whole numerical gradient of it would take the grader minutes). The student's call
+on the full network is timed by the parent: backpropagation answers in milliseconds, a numerical
+gradient in dozens of seconds.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from grader import reference
+from grader.checks.context import CheckContext
+from grader.compare import CheckFailed, as_array, expect_close, preview
+from grader.results import Comparison, Message
+from grader.session import WorkerTimeout
+
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+def expected_shapes(i: int, h: int, o: int) -> dict:
+    return {"W1": (i, h), "b1": (h,), "W2": (h, o), "b2": (o,)}
+
+
+def gradient_dict(value, shapes: dict) -> dict:
+    """The student's gradient as {key: float64 array}, or CheckFailed naming what is off."""
+    method = "TwoLayerNet.gradient"
+    if not isinstance(value, dict):
+        raise CheckFailed(Message("returned_none" if value is None else "wrong_type",
+                                  {"method": method, "quantity": "grads", "type": type(value).__name__}))
+    missing = [k for k in KEYS if k not in value]
+    if missing:
+        raise CheckFailed(Message("missing_keys", {"method": method, "keys": ", ".join(missing)}),
+                          Comparison("grads", ", ".join(KEYS), ", ".join(sorted(value))))
+    out = {}
+    for key in KEYS:
+        arr = as_array(value[key], method, key)
+        if arr.shape != shapes[key]:
+            swapped = _swapped_with(value, key, shapes)
+            raise CheckFailed(
+                Message("wrong_shape", {"method": method, "quantity": key,
+                                        "got": str(arr.shape), "expected": str(shapes[key])}),
+                Comparison(key, f"shape {shapes[key]}", preview(arr)),
+                Message("diag_keys_swapped", {"key": key, "other": swapped}) if swapped else None)
+        out[key] = arr
+    return out
+
+
+def _swapped_with(value: dict, key: str, shapes: dict) -> str | None:
+    for other in KEYS:
+        if other != key and np.shape(value.get(other)) == shapes[key]:
+            return other
+    return None
+
+
+def _well_conditioned(ctx: CheckContext, i: int, h: int, o: int, n: int):
+    """Parameters and inputs whose hidden pre-activations all stay clear of ReLU's kink."""
+    for _ in range(200):
+        params = {"W1": ctx.rng.normal(scale=0.8, size=(i, h)), "b1": ctx.rng.normal(scale=0.5, size=h),
+                  "W2": ctx.rng.normal(scale=0.8, size=(h, o)), "b2": ctx.rng.normal(scale=0.5, size=o)}
+        x = ctx.rng.normal(size=(n, i))
+        if np.min(np.abs(x @ params["W1"] + params["b1"])) > 0.05:
+            return params, x
+    raise RuntimeError("could not draw kink-free inputs")  # a grader bug, not the student's
+
+
+def _set_params(ctx: CheckContext, net, params: dict) -> None:
+    """Write our values into the student's params arrays in place, as training would."""
+    params_ref = ctx.attribute(net, "TwoLayerNet.params", keep=True)
+    for key in KEYS:
+        ctx.current = f"TwoLayerNet.params['{key}']"
+        ctx.session.assign(ctx.session.getitem(params_ref, key, keep=True), params[key])
+
+
+def small_network(ctx: CheckContext) -> None:
+    i, h, o, n = 6, 5, 4, 3
+    shapes = expected_shapes(i, h, o)
+    params, x = _well_conditioned(ctx, i, h, o, n)
+    labels = ctx.rng.integers(0, o, size=n)
+    for t in (np.eye(o)[labels], labels):
+        net = ctx.new("two_layer_net", "TwoLayerNet", i, h, o)
+        _set_params(ctx, net, params)
+        grads = gradient_dict(ctx.call(net, "TwoLayerNet.gradient", x, t), shapes)
+        for key in KEYS:
+            work = {k: v.copy() for k, v in params.items()}
+            want = reference.numerical_gradient(lambda: reference.two_layer_loss(work, x, labels), work[key])
+            expect_close(grads[key], want, method="TwoLayerNet.gradient", quantity=key,
+                         threshold=1e-5, batch_size=n)
+
+
+def full_network(ctx: CheckContext) -> None:
+    i, h, o, n = 784, 50, 10, 20
+    shapes = expected_shapes(i, h, o)
+    net = ctx.new("two_layer_net", "TwoLayerNet", i, h, o)
+    params_ref = ctx.attribute(net, "TwoLayerNet.params", keep=True)
+    params = {k: as_array(ctx.session.getitem(params_ref, k), "TwoLayerNet.__init__", k) for k in KEYS}
+    x = ctx.rng.uniform(0, 1, size=(n, i))
+    labels = ctx.rng.integers(0, o, size=n)
+    limit = ctx.settings.slow_gradient_seconds
+    started = time.monotonic()
+    try:
+        raw = ctx.call(net, "TwoLayerNet.gradient", x, np.eye(o)[labels], timeout=limit)
+    except WorkerTimeout:
+        raise CheckFailed(Message("too_slow", {"method": "TwoLayerNet.gradient", "seconds": limit}),
+                          diagnosis=Message("diag_numerical_gradient", {})) from None
+    ctx.notes["gradient_seconds"] = time.monotonic() - started
+    grads = gradient_dict(raw, shapes)
+    _directional_checks(ctx, params, grads, x, labels)
+
+
+def _directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, count: int = 3,
+                        method: str = "TwoLayerNet.gradient") -> None:
+    """d/de L(p + e v) by central differences against <grad, v>, for a few unit directions v."""
+    directions = [{k: ctx.rng.normal(size=params[k].shape) for k in KEYS} for _ in range(count)]
+    directions.append({k: grads[k].copy() for k in KEYS})  # along the gradient itself: scale errors show
+    eps = 1e-5
+    for v in directions:
+        norm = np.sqrt(sum(float(np.sum(v[k] ** 2)) for k in KEYS)) or 1.0
+        v = {k: v[k] / norm for k in KEYS}
+        up = reference.two_layer_loss({k: params[k] + eps * v[k] for k in KEYS}, x, labels)
+        down = reference.two_layer_loss({k: params[k] - eps * v[k] for k in KEYS}, x, labels)
+        numeric = (up - down) / (2 * eps)
+        analytic = sum(float(np.sum(grads[k] * v[k])) for k in KEYS)
+        scale = max(abs(numeric), abs(analytic), 1e-8)
+        if abs(numeric - analytic) / scale > 1e-4:
+            per_key = {k: float(np.sum(grads[k] * v[k])) for k in KEYS}
+            raise CheckFailed(
+                Message("directional_mismatch", {"method": method,
+                                                 "error": abs(numeric - analytic) / scale}),
+                Comparison("grads · v", f"{numeric:.6g}", f"{analytic:.6g}",
+                           abs(numeric - analytic) / scale, 1e-4,
+                           ", ".join(f"{k}: {val:.3g}" for k, val in per_key.items())),
+                Message("diag_factor", {"factor": analytic / numeric}) if numeric and
+                abs(analytic / numeric - round(analytic / numeric)) < 1e-3 and round(analytic / numeric) not in (0, 1)
+                else None)
+
+
+directional_checks = _directional_checks

@@ -1,0 +1,91 @@
+"""SoftmaxWithLoss (section 5.6.3): the loss, its gradient, class-index targets, large logits."""
+from __future__ import annotations
+
+import numpy as np
+
+from grader import reference
+from grader.checks.activations import expect_unchanged
+from grader.checks.context import CheckContext
+from grader.compare import CheckFailed, expect_close
+from grader.results import Message
+
+CLASSES = 5
+
+
+def _batch(ctx: CheckContext, n: int, scale: float = 2.0):
+    x = ctx.rng.normal(scale=scale, size=(n, CLASSES))
+    labels = ctx.rng.integers(0, CLASSES, size=n)
+    return x, labels, np.eye(CLASSES)[labels]
+
+
+def _loss(ctx: CheckContext, x, t, x_for_student=None):
+    layer = ctx.new("layers", "SoftmaxWithLoss")
+    got = ctx.call(layer, "SoftmaxWithLoss.forward", x if x_for_student is None else x_for_student, t)
+    return layer, got
+
+
+def expect_loss(got, x, onehot, n: int | None = None) -> None:
+    """The loss with or without the book's `+ 1e-7` inside the log: both are right answers."""
+    try:
+        expect_close(got, reference.softmax_with_loss(x, onehot, book_epsilon=True),
+                     method="SoftmaxWithLoss.forward", quantity="loss", threshold=1e-6,
+                     allow_scalar_broadcast=True)
+    except CheckFailed:
+        expect_loss(got, x, onehot, n)
+
+
+def forward(ctx: CheckContext) -> None:
+    for n in (1, 4):
+        x, _, onehot = _batch(ctx, n)
+        x_ref, t_ref = ctx.put(x), ctx.put(onehot)
+        _, got = _loss(ctx, x, t_ref, x_ref)
+        expect_loss(got, x, onehot, n)
+        expect_unchanged(ctx, x_ref, x, "SoftmaxWithLoss.forward", "x")
+        expect_unchanged(ctx, t_ref, onehot, "SoftmaxWithLoss.forward", "t")
+    # Logits around 1000 overflow exp() unless the maximum is subtracted first.
+    x, _, onehot = _batch(ctx, 3)
+    big = x + 1000.0
+    _, got = _loss(ctx, big, onehot)
+    try:
+        expect_loss(got, big, onehot)
+    except CheckFailed as failure:
+        failure.diagnosis = Message("diag_unstable_softmax", {})
+        raise
+
+
+def _gradient(ctx: CheckContext, n: int, as_labels: bool, scale: float = 2.0, shift: float = 0.0) -> None:
+    x, labels, onehot = _batch(ctx, n, scale)
+    x = x + shift
+    t = labels if as_labels else onehot
+    layer, _ = _loss(ctx, x, t)
+    dx = ctx.call(layer, "SoftmaxWithLoss.backward", 1)
+    want = reference.backward_of(lambda v: np.array(reference.softmax_with_loss(v, onehot)), x, np.array(1.0))
+    try:
+        expect_close(dx, want, method="SoftmaxWithLoss.backward", quantity="dx", threshold=1e-5,
+                     batch_size=n)
+    except CheckFailed as failure:
+        if failure.diagnosis is None and isinstance(dx, np.ndarray) and dx.shape == x.shape:
+            y = reference.softmax(x)
+            if np.allclose(dx, y - onehot, rtol=1e-5, atol=1e-9) and n > 1:
+                failure.diagnosis = Message("diag_missing_batch_division", {"batch": n})
+        raise
+
+
+def backward(ctx: CheckContext) -> None:
+    for n in (1, 4, 7):
+        _gradient(ctx, n, as_labels=False)
+    _gradient(ctx, 3, as_labels=False, shift=1000.0)
+
+
+def class_labels(ctx: CheckContext) -> None:
+    """Targets as class indices (what MNIST gives without one_hot_label) must work too."""
+    for n in (1, 5):
+        x, labels, onehot = _batch(ctx, n)
+        try:
+            _, got = _loss(ctx, x, labels)
+            expect_loss(got, x, onehot, n)
+            _gradient(ctx, n, as_labels=True)
+        except CheckFailed as failure:
+            if failure.diagnosis is None:
+                failure.diagnosis = Message("diag_onehot_only", {})
+            raise

@@ -1,0 +1,215 @@
+"""Every sentence a student reads, in Japanese and English, keyed by what it means.
+
+Checks produce Message(key, params); writers call `text(message, lang)`. A key that exists in one
+language only is a test failure (tests/test_messages.py).
+"""
+from __future__ import annotations
+
+import os
+
+from grader.results import Message
+
+LANGS = ("ja", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- what went wrong --------------------------------------------------------------------
+    "returned_none": {
+        "en": "{method} returned None: is a `return` missing?",
+        "ja": "{method} が None を返しました。return を書き忘れていませんか?"},
+    "wrong_type": {
+        "en": "{method} gave {quantity} as {type}, not an array or number",
+        "ja": "{method} の {quantity} が {type} です。配列か数値を返してください"},
+    "wrong_shape": {
+        "en": "{quantity} from {method} has shape {got}, expected {expected}",
+        "ja": "{method} の {quantity} の形が {got} です。正しくは {expected} です"},
+    "not_finite": {
+        "en": "{quantity} from {method} contains NaN or inf",
+        "ja": "{method} の {quantity} に NaN か inf が含まれています"},
+    "wrong_values": {
+        "en": "{quantity} from {method} is wrong: worst relative error {error:.2g} (allowed {threshold:.0e})",
+        "ja": "{method} の {quantity} が違います: 最大相対誤差 {error:.2g} (許容 {threshold:.0e})"},
+    "expected_pair": {
+        "en": "{method} must return two values (dx, dy)",
+        "ja": "{method} は 2 つの値 (dx, dy) を返す必要があります"},
+    "expected_six": {
+        "en": "{method} must return six values (price, dapple, dapple_num, dorange, dorange_num, dtax)",
+        "ja": "{method} は 6 つの値 (price, dapple, dapple_num, dorange, dorange_num, dtax) を返す必要があります"},
+    "modified_input": {
+        "en": "{method} changed the array {argument} it was given; forward must leave its inputs alone",
+        "ja": "{method} が受け取った配列 {argument} を書き換えました。順伝播は入力を変えてはいけません"},
+    "copied_parameters": {
+        "en": "Affine does not see W and b change: {method} keeps copies instead of the arrays it was given",
+        "ja": "W と b の変更が Affine に反映されません: {method} が受け取った配列ではなくコピーを持っています"},
+    "dx_not_reshaped": {
+        "en": "{method} returned dx with shape {got}; it must have the input's shape {expected}",
+        "ja": "{method} の dx の形が {got} です。入力と同じ形 {expected} に戻してください"},
+    "missing_keys": {
+        "en": "{method} returned a dict without {keys}",
+        "ja": "{method} の返す辞書に {keys} がありません"},
+    "too_slow": {
+        "en": "{method} took more than {seconds:g} s on one batch of 20: far too slow for backpropagation",
+        "ja": "{method} が 20 件のバッチ 1 つに {seconds:g} 秒以上かかりました。誤差逆伝播法としては遅すぎます"},
+    "directional_mismatch": {
+        "en": "{method} disagrees with the numerical gradient along a random direction (relative error {error:.2g})",
+        "ja": "{method} がランダムな方向の数値微分と一致しません (相対誤差 {error:.2g})"},
+    "training_gradient_wrong": {
+        "en": "during training, the gradient at iteration {iteration} does not match the loss at the current parameters",
+        "ja": "学習中、{iteration} 回目の勾配が現在のパラメータでの損失と一致しません"},
+    "accuracy_too_low": {
+        "en": "test accuracy {accuracy:.4f} after {iterations} iterations; the target is {target:.3f}",
+        "ja": "{iterations} 回の学習後のテスト認識精度は {accuracy:.4f} で、目標 {target:.3f} に届きません"},
+    "not_started": {
+        "en": "{method} is not written yet (it still raises NotImplementedError)",
+        "ja": "{method} はまだ書かれていません (NotImplementedError のままです)"},
+    "raised": {
+        "en": "{method} raised an exception",
+        "ja": "{method} で例外が発生しました"},
+    "timeout": {
+        "en": "{method} did not finish within the time budget and was stopped",
+        "ja": "{method} が制限時間内に終わらなかったため止めました"},
+    "worker_died": {
+        "en": "the process running your code ended during {method} ({how})",
+        "ja": "{method} の実行中に、あなたのコードを動かすプロセスが終了しました ({how})"},
+    "not_run_after": {
+        "en": "not run: {check} ended the process running your code",
+        "ja": "未実行: {check} であなたのコードを動かすプロセスが終了しました"},
+    "skipped_dependency": {
+        "en": "skipped: {deps} must pass first",
+        "ja": "スキップ: 先に {deps} を通してください"},
+    "file_missing": {
+        "en": "{file} is missing from the submission",
+        "ja": "提出フォルダに {file} がありません"},
+    "grader_bug": {
+        "en": "the grader itself failed here; please report this with the text below",
+        "ja": "採点プログラム自身がここで失敗しました。下の内容を添えて報告してください"},
+    "run_budget_spent": {
+        "en": "not run: the whole run's time budget ({seconds:g} s) was spent",
+        "ja": "未実行: 全体の制限時間 ({seconds:g} 秒) を使い切りました"},
+    # -- diagnoses: the relation between a wrong answer and the right one -------------------
+    "diag_all_zero": {
+        "en": "every entry is zero: is the gradient computed but not returned or stored?",
+        "ja": "すべて 0 です。勾配を計算しても返していない (保存していない) のでは?"},
+    "diag_sign": {
+        "en": "the sign is flipped: every entry has the right size and the wrong sign",
+        "ja": "符号が逆です。大きさは合っていますが、すべて符号が反対です"},
+    "diag_transposed": {
+        "en": "this is the transpose of the right answer",
+        "ja": "正解を転置したものになっています"},
+    "diag_transposed_shape": {
+        "en": "the shape is the transpose of the right one: check which operand is transposed",
+        "ja": "形が正解の転置になっています。どちらを転置するか確かめましょう"},
+    "diag_reshaped": {
+        "en": "the values have shape {got} where {expected} is needed: reshape to the expected shape",
+        "ja": "形が {got} ですが {expected} が必要です。正しい形に reshape しましょう"},
+    "diag_summed_batch": {
+        "en": "the batch axis is missing: something was summed or averaged over the batch",
+        "ja": "バッチの軸がありません。バッチ方向に和や平均を取っていませんか?"},
+    "diag_not_summed": {
+        "en": "there is an extra batch axis: this quantity is a sum over the batch (axis=0)",
+        "ja": "バッチの軸が余分です。この量はバッチ方向 (axis=0) の和です"},
+    "diag_factor": {
+        "en": "off by a constant factor: every entry is {factor:.4g} times the right value",
+        "ja": "定数倍ずれています。すべての要素が正解の {factor:.4g} 倍です"},
+    "diag_missing_batch_division": {
+        "en": "{batch} times too large: the division by the batch size is missing",
+        "ja": "{batch} 倍大きすぎます。バッチサイズで割るのを忘れていませんか?"},
+    "diag_extra_batch_division": {
+        "en": "{batch} times too small: something is divided by the batch size once too often",
+        "ja": "{batch} 分の 1 になっています。バッチサイズで余分に割っていませんか?"},
+    "diag_swapped_pair": {
+        "en": "dx and dy are swapped: each input's gradient uses the other input",
+        "ja": "dx と dy が入れ替わっています。それぞれの入力の勾配は「もう一方の入力」を使います"},
+    "diag_mask_inverted": {
+        "en": "the mask is inverted: gradient flows where the input was <= 0 and is blocked where it was > 0",
+        "ja": "マスクが逆です。入力が 0 以下の所に勾配が流れ、正の所で止まっています"},
+    "diag_gradient_leaks": {
+        "en": "gradient leaks through where the input was <= 0: those entries must be zero",
+        "ja": "入力が 0 以下だった所にも勾配が流れています。そこは 0 にします"},
+    "diag_mask_without_dout": {
+        "en": "this is the mask alone: multiply by the upstream gradient dout",
+        "ja": "マスクそのものを返しています。上流の勾配 dout を掛けましょう"},
+    "diag_times_output": {
+        "en": "this is dout times ReLU's output, not dout where the input was positive",
+        "ja": "dout に ReLU の出力を掛けています。入力が正の所だけ dout を通します"},
+    "diag_copied_parameters": {
+        "en": "training updates params in place, so the layer must keep the very arrays W and b (no .copy())",
+        "ja": "学習は params をその場で更新するので、レイヤは W と b の配列そのものを持つ必要があります (.copy() しない)"},
+    "diag_unstable_softmax": {
+        "en": "softmax overflows for large inputs (around 1000): subtract the maximum before exp",
+        "ja": "入力が大きい (1000 程度) と softmax がオーバーフローします。exp の前に最大値を引きましょう"},
+    "diag_onehot_only": {
+        "en": "right for one-hot targets, wrong for class indices: handle both forms of t",
+        "ja": "ワンホットの t では正しく、クラス番号の t では違います。両方の形に対応しましょう"},
+    "diag_keys_swapped": {
+        "en": "{key} has the shape of {other}: are the two swapped?",
+        "ja": "{key} が {other} の形をしています。入れ替わっていませんか?"},
+    "diag_numerical_gradient": {
+        "en": "this is the speed of a numerical gradient; gradient must use backpropagation (backward through the layers)",
+        "ja": "数値微分の速さです。gradient は誤差逆伝播法 (レイヤの backward) で求めます"},
+    "diag_stale_parameters": {
+        "en": "the gradient was computed for other parameters than the current ones: do the layers see params change?",
+        "ja": "現在とは別のパラメータで勾配が計算されています。params の更新がレイヤに届いていますか?"},
+    "diag_diverged": {
+        "en": "the parameters became NaN or inf: the gradient is far too large",
+        "ja": "パラメータが NaN か inf になりました。勾配が大きすぎます"},
+    "diag_not_learning": {
+        "en": "the network did not learn at all: accuracy stayed near chance (0.1)",
+        "ja": "まったく学習していません。認識精度が偶然の水準 (0.1) のままです"},
+    # -- the report's own words -------------------------------------------------------------
+    "state.passed": {"en": "passed", "ja": "合格"},
+    "state.failed": {"en": "failed", "ja": "不合格"},
+    "state.error": {"en": "error", "ja": "エラー"},
+    "state.timeout": {"en": "timeout", "ja": "時間切れ"},
+    "state.not_started": {"en": "not started", "ja": "未着手"},
+    "state.skipped": {"en": "skipped", "ja": "スキップ"},
+    "ui.title": {"en": "backprop-grader: {path}", "ja": "backprop-grader: {path}"},
+    "ui.exercise": {"en": "Exercise", "ja": "課題"},
+    "ui.state": {"en": "State", "ja": "状態"},
+    "ui.points": {"en": "Points", "ja": "得点"},
+    "ui.detail": {"en": "Detail", "ja": "詳細"},
+    "ui.score": {"en": "Score: {score:g} / {max_score:g}   ({seconds:.1f} s, seed {seed})",
+                 "ja": "得点: {score:g} / {max_score:g}   ({seconds:.1f} 秒, seed {seed})"},
+    "ui.expected": {"en": "expected", "ja": "期待値"},
+    "ui.got": {"en": "got", "ja": "実際"},
+    "ui.worst": {"en": "worst entry (expected / got)", "ja": "最も違う要素 (期待値 / 実際)"},
+    "ui.hint": {"en": "Hint", "ja": "ヒント"},
+    "ui.output": {"en": "Your code printed", "ja": "あなたのコードの出力"},
+    "ui.your_line": {"en": "your code", "ja": "あなたのコード"},
+    "ui.next": {"en": "Next: {exercise} in {file}. For a hint: grader hint {exercise}",
+                "ja": "次は {file} の {exercise} です。ヒント: grader hint {exercise}"},
+    "ui.all_passed": {"en": "All exercises passed. Well done!",
+                      "ja": "すべての課題に合格しました。おつかれさまでした!"},
+    "ui.all_not_started": {
+        "en": "Nothing written yet: start with {exercise} in {file} (section 5.4 of the book).",
+        "ja": "まだ何も書かれていません。まず {file} の {exercise} から始めましょう (本書 5.4 節)。"},
+    "ui.accuracy": {"en": "test accuracy {accuracy:.4f} after {iterations} iterations",
+                    "ja": "{iterations} 回の学習でテスト認識精度 {accuracy:.4f}"},
+}
+
+
+def text(message: Message | None, lang: str) -> str:
+    if message is None:
+        return ""
+    return say(message.key, lang, **dict(message.params))
+
+
+def say(key: str, lang: str, **params) -> str:
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    template = entry.get(lang) or entry["en"]
+    try:
+        return template.format(**params)
+    except (KeyError, ValueError, IndexError):
+        return template
+
+
+def choose_language(explicit: str | None = None) -> str:
+    """--lang, else LC_ALL / LANG / LANGUAGE (ja_* gives Japanese), else English."""
+    if explicit in LANGS:
+        return explicit
+    for var in ("LC_ALL", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"

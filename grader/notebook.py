@@ -1,0 +1,53 @@
+"""The notebook entry point: `from grader import check; check("path")` renders in Jupyter and Colab."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.results import Report
+
+
+class NotebookReport:
+    """A Report that draws itself as the rich report in a notebook cell."""
+
+    def __init__(self, report: Report, lang: str):
+        self.report = report
+        self.lang = lang
+
+    def __getattr__(self, name):
+        return getattr(self.report, name)
+
+    def __rich__(self):
+        from grader.report import rich_report
+        return rich_report.render(self.report, self.lang)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from rich.console import Console
+        console = Console(record=True, width=110, force_jupyter=False, file=_Null())
+        console.print(self.__rich__())
+        return {"text/plain": console.export_text(), "text/html": console.export_html(inline_styles=True)}
+
+    def __repr__(self) -> str:
+        return f"<grader report {self.report.score:g}/{self.report.max_score:g} for {self.report.submission}>"
+
+
+class _Null:
+    def write(self, _):
+        return 0
+
+    def flush(self):
+        pass
+
+
+def check(path="exercises", *exercises, lang: str | None = None, seed: int = 0) -> NotebookReport:
+    from grader import catalog
+    from grader.checks.context import Settings
+    from grader.messages import choose_language
+    from grader.runner import run
+    ids = []
+    for name in exercises:
+        found = catalog.find(name)
+        if found is None:
+            raise ValueError(f"unknown exercise {name!r}; choose from {', '.join(catalog.ORDER)}")
+        ids.append(found.id)
+    report = run(Path(path), ids or None, Settings(seed=seed))
+    return NotebookReport(report, choose_language(lang))

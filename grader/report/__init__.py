@@ -1,0 +1,1 @@
+"""Writers: each turns a Report into one output format and decides nothing."""

@@ -1,0 +1,105 @@
+"""The terminal report: a table of exercises, then what went wrong and how to think about it."""
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from grader import catalog
+from grader.messages import say, text
+from grader.results import CheckResult, ExerciseResult, Report, State
+
+STYLE = {
+    State.PASSED: ("✔", "green"),
+    State.FAILED: ("✘", "red"),
+    State.ERROR: ("!", "red"),
+    State.TIMEOUT: ("⏱", "yellow"),
+    State.NOT_STARTED: ("·", "dim"),
+    State.SKIPPED: ("↷", "dim"),
+}
+
+
+def state_text(state: State, lang: str) -> Text:
+    mark, style = STYLE[state]
+    return Text(f"{mark} {say('state.' + state.value, lang)}", style=style)
+
+
+def render(report: Report, lang: str = "en") -> Group:
+    parts = [_table(report, lang)]
+    for exercise in report.exercises:
+        problem = exercise.first_problem
+        if problem is not None and problem.state in (State.FAILED, State.ERROR, State.TIMEOUT):
+            parts.append(_failure_panel(exercise, problem, lang))
+        if exercise.output.strip():
+            parts.append(Panel(Text(exercise.output.rstrip()), title=f"{exercise.exercise}: {say('ui.output', lang)}",
+                               border_style="dim", title_align="left"))
+    parts.append(Text(say("ui.score", lang, score=report.score, max_score=report.max_score,
+                          seconds=report.duration, seed=report.seed), style="bold"))
+    parts.append(_next_step(report, lang))
+    return Group(*parts)
+
+
+def _table(report: Report, lang: str) -> Table:
+    table = Table(title=say("ui.title", lang, path=report.submission), title_justify="left",
+                  expand=False)
+    table.add_column(say("ui.exercise", lang), no_wrap=True)
+    table.add_column(say("ui.state", lang), no_wrap=True)
+    table.add_column(say("ui.points", lang), justify="right", no_wrap=True)
+    table.add_column(say("ui.detail", lang))
+    for exercise in report.exercises:
+        problem = exercise.first_problem
+        if problem is None:
+            detail = _passed_detail(exercise, lang)
+        else:
+            detail = f"{problem.check}: {text(problem.message, lang)}"
+        table.add_row(exercise.exercise, state_text(exercise.state, lang),
+                      f"{exercise.score:g}/{exercise.max_score:g}", detail)
+    return table
+
+
+def _passed_detail(exercise: ExerciseResult, lang: str) -> str:
+    for check in exercise.checks:
+        if "test_accuracy" in check.extra:
+            return say("ui.accuracy", lang, accuracy=check.extra["test_accuracy"],
+                       iterations=check.extra["iterations"])
+    return ""
+
+
+def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> Panel:
+    body = Text()
+    body.append(text(check.message, lang) + "\n", style="bold")
+    if check.exception:
+        body.append(check.exception + "\n", style="red")
+    for line in check.location[-2:]:
+        body.append(f"  {say('ui.your_line', lang)}: {line.file}:{line.line} in {line.function}\n", style="cyan")
+        if line.code:
+            body.append(f"    {line.code}\n")
+    if check.comparison is not None:
+        c = check.comparison
+        body.append(f"  {c.quantity} {say('ui.expected', lang)}: {c.expected}\n")
+        body.append(f"  {c.quantity} {say('ui.got', lang)}:      {c.got}\n")
+        if c.where:
+            body.append(f"  {say('ui.worst', lang)} {c.where}\n", style="dim")
+    if check.diagnosis is not None:
+        body.append("→ " + text(check.diagnosis, lang) + "\n", style="yellow")
+    hint = _first_hint(exercise.exercise, lang)
+    if hint:
+        body.append(f"{say('ui.hint', lang)}: {hint}", style="green")
+    title = f"{exercise.exercise}.{check.check} ({exercise.file})"
+    return Panel(body, title=title, title_align="left", border_style="red")
+
+
+def _first_hint(exercise_id: str, lang: str) -> str:
+    hints = catalog.BY_ID[exercise_id].hints
+    return hints[0].get(lang, hints[0]["en"]) if hints else ""
+
+
+def _next_step(report: Report, lang: str) -> Text:
+    upcoming = report.next_exercise()
+    if upcoming is None:
+        return Text(say("ui.all_passed", lang), style="bold green")
+    if all(e.state is State.NOT_STARTED or e.state is State.SKIPPED for e in report.exercises):
+        return Text(say("ui.all_not_started", lang, exercise=upcoming.exercise, file=upcoming.file),
+                    style="bold")
+    return Text(say("ui.next", lang, exercise=upcoming.exercise, file=upcoming.file), style="bold")

@@ -1,0 +1,182 @@
+"""Running the selected exercises against one submission and collecting their verdicts.
+
+The runner walks the catalogue in order, skips exercises whose dependencies did not pass, gives
+each exercise a time budget, and turns whatever happened (a failed comparison, the student's
+exception, a timeout, a dead worker) into a CheckResult. It never prints.
+"""
+from __future__ import annotations
+
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from grader import catalog
+from grader.checks import CHECKS
+from grader.checks.context import CheckContext, Settings
+from grader.compare import CheckFailed
+from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
+from grader.session import Limits, StudentException, WorkerDied, WorkerSession, WorkerTimeout
+
+SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py")
+
+
+class SubmissionError(Exception):
+    """The submission folder cannot be graded at all (exit code 2)."""
+
+
+@dataclass
+class Budgets:
+    """Seconds of wall time: per exercise (generous; a correct answer needs a fraction) and per run."""
+    exercise: float = 60.0
+    training: float = 300.0
+    run: float = 900.0
+    limits: Limits = field(default_factory=Limits)
+
+    def for_exercise(self, exercise_id: str) -> float:
+        return self.training if exercise_id == "train_neuralnet" else self.exercise
+
+
+def validate_submission(path: Path) -> Path:
+    if not path.exists():
+        raise SubmissionError(f"no such folder: {path}")
+    if not path.is_dir():
+        raise SubmissionError(f"not a folder: {path}")
+    if not any((path / name).is_file() for name in SUBMISSION_FILES):
+        raise SubmissionError(
+            f"{path} holds none of the submission files ({', '.join(SUBMISSION_FILES)})")
+    return path.resolve()
+
+
+def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
+        budgets: Budgets | None = None, on_result=None) -> Report:
+    """Grade `submission` on the chosen exercises (all of them by default), in book order."""
+    submission = validate_submission(Path(submission))
+    settings = settings or Settings()
+    budgets = budgets or Budgets()
+    selected = catalog.with_dependencies(exercise_ids) if exercise_ids else list(catalog.ORDER)
+    started = time.monotonic()
+    run_deadline = started + budgets.run
+    results: dict[str, ExerciseResult] = {}
+    session: WorkerSession | None = None
+    try:
+        for exercise_id in selected:
+            exercise = catalog.BY_ID[exercise_id]
+            blocked = [d for d in exercise.depends_on if d in results and results[d].state is not State.PASSED]
+            if blocked:
+                result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}))
+            elif not (submission / exercise.file).is_file():
+                result = _all_checks(exercise, State.ERROR, Message("file_missing", {"file": exercise.file}))
+            elif time.monotonic() >= run_deadline:
+                result = _all_checks(exercise, State.TIMEOUT, Message("run_budget_spent", {"seconds": budgets.run}))
+            else:
+                if session is None or not session.alive:
+                    session = WorkerSession(submission, budgets.limits)
+                deadline = min(time.monotonic() + budgets.for_exercise(exercise_id), run_deadline)
+                result = _run_exercise(exercise, session, settings, deadline, submission)
+            results[exercise_id] = result
+            if on_result is not None:
+                on_result(result)
+    finally:
+        if session is not None:
+            session.close()
+    return Report(str(submission), tuple(results[e] for e in selected), settings.seed,
+                  time.monotonic() - started, selected_all=not exercise_ids)
+
+
+def _all_checks(exercise: catalog.Exercise, state: State, message: Message) -> ExerciseResult:
+    return ExerciseResult(exercise.id, exercise.file, tuple(
+        CheckResult(exercise.id, spec.name, state, spec.points, message) for spec in exercise.checks))
+
+
+def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
+    # Each exercise draws from its own stream, so checking one exercise alone sees the same inputs.
+    return np.random.default_rng([seed, catalog.ORDER.index(exercise_id)])
+
+
+def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline: float,
+                  submission: Path) -> ExerciseResult:
+    session.deadline = deadline
+    ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings)
+    checks: list[CheckResult] = []
+    ended: CheckResult | None = None   # a check that took the worker down
+    started = time.monotonic()
+    for spec in exercise.checks:
+        if ended is not None:
+            checks.append(CheckResult(exercise.id, spec.name, ended.state, spec.points,
+                                      Message("not_run_after", {"check": ended.name})))
+            continue
+        t0 = time.monotonic()
+        ctx.current, ctx.notes = "", {}
+        result = _run_check(exercise.id, spec, ctx, submission)
+        result = _with_duration(result, time.monotonic() - t0)
+        checks.append(result)
+        if not session.alive:
+            ended = result
+    output = session.take_output() if session.alive else session.output.take()
+    return ExerciseResult(exercise.id, exercise.file, tuple(checks), output, time.monotonic() - started)
+
+
+def _with_duration(result: CheckResult, seconds: float) -> CheckResult:
+    from dataclasses import replace
+    return replace(result, duration=seconds)
+
+
+def _run_check(exercise_id: str, spec, ctx: CheckContext, submission: Path) -> CheckResult:
+    check = CHECKS[exercise_id][spec.name]
+    base = dict(exercise=exercise_id, check=spec.name, max_score=spec.points)
+    try:
+        check(ctx)
+    except CheckFailed as failure:
+        return CheckResult(**base, state=State.FAILED, message=failure.message,
+                           comparison=failure.comparison, diagnosis=failure.diagnosis,
+                           extra=dict(ctx.notes))
+    except StudentException as exc:
+        location = tuple(_source_line(submission, f) for f in exc.frames)
+        text = f"{exc.type_name}: {exc.message}" if exc.message else exc.type_name
+        if exc.not_started:
+            return CheckResult(**base, state=State.NOT_STARTED,
+                               message=Message("not_started", {"method": ctx.current}),
+                               location=location[-1:])
+        return CheckResult(**base, state=State.ERROR, message=Message("raised", {"method": ctx.current}),
+                           exception=text, location=location)
+    except WorkerTimeout:
+        return CheckResult(**base, state=State.TIMEOUT,
+                           message=Message("timeout", {"method": ctx.current}))
+    except WorkerDied as died:
+        return CheckResult(**base, state=State.ERROR,
+                           message=Message("worker_died", {"method": ctx.current,
+                                                           "how": _how_it_ended(died)}))
+    except Exception as bug:  # the grader's own fault: report it, never lose the rest of the report
+        return CheckResult(**base, state=State.ERROR, message=Message("grader_bug", {}),
+                           exception=f"{type(bug).__name__}: {bug}")
+    return CheckResult(**base, state=State.PASSED, extra=dict(ctx.notes))
+
+
+def _how_it_ended(died: WorkerDied) -> str:
+    code = died.returncode
+    if code is None:
+        return died.reason
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"{died.reason}: killed by {name}"
+    return f"{died.reason}: exit code {code}"
+
+
+def _source_line(submission: Path, frame: tuple) -> SourceLine:
+    """Read the student's line ourselves; the worker only told us where to look."""
+    file, line, function = frame
+    path = submission / Path(file).name
+    code = ""
+    try:
+        if path.is_file() and path.stat().st_size < 2_000_000 and line > 0:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            code = lines[line - 1].strip() if line <= len(lines) else ""
+    except OSError:
+        pass
+    return SourceLine(Path(file).name, line, function, code[:200])

@@ -1,0 +1,279 @@
+"""The parent's side of a worker: start it, talk to it under a deadline, kill it cleanly.
+
+Everything that comes back is decoded as plain data (see protocol.py). The student's stdout and
+stderr are read from their own pipe in the same loop that waits for replies, kept up to a cap,
+and never parsed.
+"""
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import protocol
+from grader.protocol import Remote
+
+OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
+OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
+# Only these variables reach student code: no CI tokens, no secrets.
+_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LANGUAGE", "TZ", "SYSTEMROOT", "TMPDIR")
+
+
+@dataclass
+class StudentException(Exception):
+    """Student code raised; `frames` are (file, line, function) inside the submission."""
+    type_name: str
+    message: str
+    frames: tuple
+    not_started: bool
+
+
+class WorkerTimeout(Exception):
+    """The deadline passed; the worker has been killed."""
+
+
+@dataclass
+class WorkerDied(Exception):
+    """The worker process ended (or broke the protocol) while it was working."""
+    reason: str
+    returncode: int | None = None
+
+
+@dataclass
+class OutputBuffer:
+    head: bytearray = field(default_factory=bytearray)
+    tail: bytearray = field(default_factory=bytearray)
+    total: int = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = OUTPUT_HEAD - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail = (self.tail + chunk)[-OUTPUT_TAIL:]
+
+    def take(self) -> str:
+        text = self.head.decode("utf-8", "replace")
+        dropped = self.total - len(self.head) - len(self.tail)
+        if dropped > 0:
+            text += f"\n... [{dropped:,} bytes of output not shown] ...\n"
+        text += self.tail.decode("utf-8", "replace")
+        self.head, self.tail, self.total = bytearray(), bytearray(), 0
+        return text
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = 2048
+
+
+class WorkerSession:
+    """One worker process bound to one submission folder."""
+
+    def __init__(self, submission: Path, limits: Limits = Limits()):
+        self.submission = Path(submission).resolve()
+        self.limits = limits
+        self.output = OutputBuffer()
+        self.deadline: float | None = None
+        self.proc: subprocess.Popen | None = None
+        self._start()
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def _start(self) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
+        grader_root = str(Path(__file__).resolve().parent.parent)
+        bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); "
+                     "from grader.worker import main; main(*sys.argv[2:3], int(sys.argv[3]), int(sys.argv[4]))")
+        env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   PYTHONIOENCODING="utf-8", HOME=self.workdir, MPLBACKEND="Agg")
+        memory = self.limits.memory_mb
+
+        def limit_resources():  # runs in the child between fork and exec
+            import resource
+            if memory:
+                limit = memory * 1024 * 1024
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root,
+             str(self.submission), str(req_r), str(rep_w)],
+            stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=self.workdir, env=env,
+            pass_fds=(req_r, rep_w), start_new_session=True, preexec_fn=limit_resources)
+        for fd in (req_r, rep_w, out_w):
+            os.close(fd)
+        self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
+        os.set_blocking(self.out_r, False)
+        os.set_blocking(self.rep_r, False)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self) -> None:
+        """Kill the worker and everything it started; never leaves a process behind."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self._drain_output()
+        for fd in (self.req_w, self.rep_r, self.out_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.proc = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- requests ------------------------------------------------------------------------------
+    def request(self, op: str, timeout: float | None = None, **fields):
+        """Send one operation and wait for its reply; returns the decoded value."""
+        if not self.alive:
+            raise WorkerDied("the worker is not running", self._returncode())
+        try:
+            self._send({"op": op, **fields})
+        except (BrokenPipeError, OSError):
+            raise self._death("the worker closed its channel") from None
+        reply = self._receive(self._deadline_for(timeout))
+        if reply.get("ok") is True:
+            return reply.get("value")
+        exc = reply.get("exc")
+        if isinstance(exc, dict):
+            frames = tuple((str(f.get("file", "?")), int(f.get("line", 0) or 0), str(f.get("func", "?")))
+                           for f in exc.get("frames", []) if isinstance(f, dict))
+            raise StudentException(str(exc.get("type", "Exception")), str(exc.get("message", "")),
+                                   frames, bool(exc.get("not_started")))
+        raise WorkerDied(f"the worker failed internally: {reply.get('internal', reply)!s:.300}")
+
+    def _deadline_for(self, timeout: float | None) -> float | None:
+        limits = [d for d in (self.deadline, None if timeout is None else time.monotonic() + timeout)
+                  if d is not None]
+        return min(limits) if limits else None
+
+    def _send(self, message: dict) -> None:
+        data = protocol.encode(message)
+        view = memoryview(struct.pack(">Q", len(data)) + data)
+        while view:
+            # A worker that stops reading must not block the parent forever.
+            _, writable, _ = select.select([], [self.req_w], [], 30)
+            if not writable:
+                raise WorkerDied("the worker stopped reading requests")
+            view = view[os.write(self.req_w, view[:1 << 16]):]
+
+    def _receive(self, deadline: float | None) -> dict:
+        buf = bytearray()
+        need = 8
+        length = None
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                self.close()
+                raise WorkerTimeout()
+            readable, _, _ = select.select([self.rep_r, self.out_r], [], [], wait)
+            if self.out_r in readable:
+                self._drain_output()
+            if self.rep_r in readable:
+                try:
+                    chunk = os.read(self.rep_r, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    raise self._death("the worker process ended")
+                buf += chunk
+                if length is None and len(buf) >= 8:
+                    (length,) = struct.unpack(">Q", bytes(buf[:8]))
+                    if length > protocol.MAX_ARRAY_BYTES * 2:
+                        raise self._death("the worker sent an oversized reply")
+                    need = 8 + length
+                if len(buf) >= need and length is not None:
+                    if len(buf) > need:
+                        raise self._death("the worker sent bytes out of turn")
+                    self._drain_output()
+                    try:
+                        return protocol.decode(bytes(buf[8:]))
+                    except protocol.ProtocolError as exc:
+                        raise self._death(f"the worker sent a malformed reply ({exc})") from None
+
+    def _drain_output(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.out_r, 1 << 16)
+            except (BlockingIOError, OSError):
+                return
+            if not chunk:
+                return
+            self.output.add(chunk)
+
+    def _returncode(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    def _death(self, reason: str) -> WorkerDied:
+        code = None
+        if self.proc is not None:
+            try:
+                code = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        self.close()
+        return WorkerDied(reason, code)
+
+    def take_output(self) -> str:
+        self._drain_output()
+        return self.output.take()
+
+    # -- conveniences for checks --------------------------------------------------------------
+    def new(self, module: str, name: str, *args, **kwargs) -> Remote:
+        return self.request("new", module=module, name=name, args=list(args), kwargs=kwargs)
+
+    def call(self, ref: Remote, name: str, *args, keep: bool = False, timeout: float | None = None,
+             **kwargs):
+        return self.request("call", timeout=timeout, ref=ref, name=name, args=list(args),
+                            kwargs=kwargs, keep=keep)
+
+    def function(self, module: str, name: str, *args, keep: bool = False, **kwargs):
+        return self.request("function", module=module, name=name, args=list(args), kwargs=kwargs,
+                            keep=keep)
+
+    def getattr(self, ref: Remote, name: str, keep: bool = False):
+        return self.request("getattr", ref=ref, name=name, keep=keep)
+
+    def getitem(self, ref: Remote, key: str, keep: bool = False):
+        return self.request("getitem", ref=ref, key=key, keep=keep)
+
+    def put(self, value) -> Remote:
+        return self.request("put", value=value)
+
+    def fetch(self, ref: Remote):
+        return self.request("fetch", ref=ref)
+
+    def assign(self, ref: Remote, value) -> None:
+        self.request("assign", ref=ref, value=value)
+
+    def same(self, a: Remote, b: Remote) -> bool:
+        return self.request("same", a=a, b=b) is True

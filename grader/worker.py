@@ -1,0 +1,180 @@
+"""The worker: the only place student code runs.
+
+It is a dumb executor. The parent asks it to import a student module, build objects, call
+methods and send back what came out; it never compares anything and decides nothing. Whatever
+student code does to this process (patch numpy, print, exit, crash) cannot reach a verdict,
+because verdicts are made in the parent from the arrays this process sends.
+
+Started as `python -c ...` with the protocol's file descriptors in argv: requests arrive on one
+pipe, replies leave on another, and stdout/stderr belong to the student.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+
+import numpy as np
+
+from grader import protocol
+from grader.protocol import Remote
+
+
+class Worker:
+    def __init__(self, submission: str):
+        self.submission = os.path.realpath(submission)
+        self.objects: dict[int, object] = {}
+        self.next_id = 1
+
+    # -- object table ------------------------------------------------------------------------
+    def keep(self, obj) -> Remote:
+        ref = Remote(self.next_id)
+        self.next_id += 1
+        self.objects[ref.id] = obj
+        return ref
+
+    def resolve(self, value):
+        if isinstance(value, Remote):
+            return self.objects[value.id]
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self.resolve(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        return value
+
+    def result(self, value, keep: bool):
+        return self.keep(value) if keep else value
+
+    # -- operations ----------------------------------------------------------------------------
+    def op_import(self, msg):
+        importlib.import_module(msg["module"])
+        return None
+
+    def op_put(self, msg):
+        return self.keep(self.resolve(msg["value"]))
+
+    def op_new(self, msg):
+        cls = getattr(importlib.import_module(msg["module"]), msg["name"])
+        return self.keep(cls(*self.resolve(msg.get("args") or []),
+                             **self.resolve(msg.get("kwargs") or {})))
+
+    def op_function(self, msg):
+        fn = getattr(importlib.import_module(msg["module"]), msg["name"])
+        out = fn(*self.resolve(msg.get("args") or []), **self.resolve(msg.get("kwargs") or {}))
+        return self.result(out, msg.get("keep", False))
+
+    def op_call(self, msg):
+        target = self.objects[msg["ref"].id]
+        out = getattr(target, msg["name"])(*self.resolve(msg.get("args") or []),
+                                           **self.resolve(msg.get("kwargs") or {}))
+        return self.result(out, msg.get("keep", False))
+
+    def op_getattr(self, msg):
+        return self.result(getattr(self.objects[msg["ref"].id], msg["name"]), msg.get("keep", False))
+
+    def op_getitem(self, msg):
+        return self.result(self.objects[msg["ref"].id][msg["key"]], msg.get("keep", False))
+
+    def op_fetch(self, msg):
+        return self.objects[msg["ref"].id]
+
+    def op_assign(self, msg):
+        """Overwrite an array's contents in place (`a[...] = value`)."""
+        self.objects[msg["ref"].id][...] = self.resolve(msg["value"])
+        return None
+
+    def op_same(self, msg):
+        return self.objects[msg["a"].id] is self.objects[msg["b"].id]
+
+    def op_drop(self, msg):
+        for ref in msg["refs"]:
+            self.objects.pop(ref.id, None)
+        return None
+
+    def op_mnist(self, msg):
+        from grader.datasets import load_mnist
+        (x_train, t_train), _ = load_mnist(normalize=True, flatten=True, one_hot_label=True)
+        return [self.keep(x_train), self.keep(t_train)]
+
+    def op_train_step(self, msg):
+        """One SGD step as the book writes it: the student's gradient, then in-place updates."""
+        net = self.objects[msg["net"].id]
+        idx = msg["idx"]
+        x = self.objects[msg["x"].id][idx]
+        t = self.objects[msg["t"].id][idx]
+        grads = net.gradient(x, t)
+        lr = msg["lr"]
+        sent = {}
+        for key in ("W1", "b1", "W2", "b2"):
+            g = grads[key]
+            net.params[key] -= lr * g
+            sent[key] = g
+        return sent
+
+    def op_ping(self, msg):
+        return os.getpid()
+
+    # -- the loop ----------------------------------------------------------------------------
+    def handle(self, msg: dict) -> dict:
+        op = getattr(self, "op_" + str(msg.get("op")), None)
+        if op is None:
+            return {"ok": False, "internal": f"unknown op {msg.get('op')!r}"}
+        try:
+            value = op(msg)
+        except BaseException as exc:  # student code may raise SystemExit or KeyboardInterrupt
+            return {"ok": False, "exc": self.describe(exc)}
+        return {"ok": True, "value": value}
+
+    def describe(self, exc: BaseException) -> dict:
+        frames = []
+        for fs in traceback.extract_tb(exc.__traceback__):
+            if self.is_student_file(fs.filename):
+                frames.append({"file": os.path.basename(fs.filename), "line": fs.lineno or 0,
+                               "func": fs.name})
+        if isinstance(exc, SyntaxError) and exc.filename and self.is_student_file(exc.filename):
+            frames.append({"file": os.path.basename(exc.filename), "line": exc.lineno or 0,
+                           "func": "<module>"})
+        try:
+            text = str(exc)
+        except BaseException:
+            text = "<unprintable>"
+        return {"type": type(exc).__name__, "message": text[:1000], "frames": frames[-12:],
+                "not_started": isinstance(exc, NotImplementedError)}
+
+    def is_student_file(self, filename: str) -> bool:
+        try:
+            return os.path.dirname(os.path.realpath(filename)) == self.submission
+        except (TypeError, ValueError):
+            return False
+
+
+def _flush_student_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def main(submission: str, request_fd: int, reply_fd: int) -> None:
+    sys.dont_write_bytecode = True  # the grader never writes into the submission (no __pycache__)
+    sys.path.insert(0, submission)
+    worker = Worker(submission)
+    while True:
+        try:
+            msg = protocol.read_frame(request_fd)
+        except EOFError:
+            return
+        reply = worker.handle(msg)
+        _flush_student_streams()
+        try:
+            protocol.write_frame(reply_fd, reply)
+        except Exception as exc:  # an unencodable value, a protocol limit
+            protocol.write_frame(reply_fd, {"ok": False, "internal": f"cannot send reply: {exc}"})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

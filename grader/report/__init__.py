@@ -1,1 +1,30 @@
-"""Writers: each turns a Report into one output format and decides nothing."""
+"""Writers: each turns a Report into one output format and decides nothing.
+
+A writer is a module with `render(report, lang) -> str | renderable`; FORMATS maps a --format
+name to its module.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+FORMATS = {"rich": "rich_report", "json": "json_report"}
+
+
+def write_report(report, fmt: str, output: str | None, lang: str) -> None:
+    if fmt == "rich":
+        from rich.console import Console
+        from grader.report import rich_report
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                Console(file=fh, width=100, no_color=True).print(rich_report.render(report, lang))
+        else:
+            Console().print(rich_report.render(report, lang))
+        return
+    module = importlib.import_module(f"grader.report.{FORMATS[fmt]}")
+    rendered = module.render(report, lang)
+    if output:
+        Path(output).write_text(rendered + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(rendered + "\n")

@@ -51,8 +51,13 @@ def validate_submission(path: Path) -> Path:
 
 
 def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
-        budgets: Budgets | None = None, on_result=None) -> Report:
-    """Grade `submission` on the chosen exercises (all of them by default), in book order."""
+        budgets: Budgets | None = None, on_result=None,
+        points: dict[str, dict[str, float]] | None = None) -> Report:
+    """Grade `submission` on the chosen exercises (all of them by default), in book order.
+
+    `points` overrides the catalogue's weights: {exercise id: {check name: points}}.
+    `on_result(ExerciseResult)` is called as each exercise finishes.
+    """
     submission = validate_submission(Path(submission))
     settings = settings or Settings()
     budgets = budgets or Budgets()
@@ -63,7 +68,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     session: WorkerSession | None = None
     try:
         for exercise_id in selected:
-            exercise = catalog.BY_ID[exercise_id]
+            exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
             blocked = [d for d in exercise.depends_on if d in results and results[d].state is not State.PASSED]
             if blocked:
                 result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}))
@@ -99,7 +104,7 @@ def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
 def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline: float,
                   submission: Path) -> ExerciseResult:
     session.deadline = deadline
-    ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings)
+    ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings, exercise=exercise.id)
     checks: list[CheckResult] = []
     ended: CheckResult | None = None   # a check that took the worker down
     started = time.monotonic()

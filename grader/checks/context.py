@@ -6,6 +6,7 @@ timeout can be blamed on `Affine.backward` rather than on "the check".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -19,6 +20,9 @@ class Settings:
     mnist_target: float = 0.94
     mnist_max_iterations: int = 10_000
     slow_gradient_seconds: float = 10.0
+    # Called as progress(exercise_id, done, total, info) while long checks run (MNIST training);
+    # the rich report uses it for a live bar. Never affects a verdict.
+    progress: Callable[[str, int, int, dict], None] | None = None
 
 
 @dataclass
@@ -28,6 +32,12 @@ class CheckContext:
     settings: Settings = field(default_factory=Settings)
     current: str = ""          # the student method being called right now
     notes: dict = field(default_factory=dict)   # facts a check wants to put in the report
+
+    exercise: str = ""
+
+    def report_progress(self, done: int, total: int, **info) -> None:
+        if self.settings.progress is not None:
+            self.settings.progress(self.exercise, done, total, info)
 
     def new(self, module: str, cls: str, *args, **kwargs) -> Remote:
         self.current = f"{cls}.__init__"

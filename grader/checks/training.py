@@ -62,6 +62,7 @@ def accuracy(ctx: CheckContext) -> None:
         for key in KEYS:
             params[key] -= LEARNING_RATE * grads[key]
         if iteration % EVAL_EVERY == 0:
+            ctx.report_progress(iteration, budget, accuracy=curve[-1][1])
             quick = _accuracy(params, x_test[:QUICK_EVAL], t_test[:QUICK_EVAL])
             if quick >= settings.mnist_target - 0.01:
                 full = _accuracy(params, x_test, t_test)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from grader.commands.common import EXIT_PASSED, EXIT_USAGE, UsageError
@@ -25,7 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_blas_threads() -> None:
+    """One BLAS thread in the grader itself: its matrices are small, and idle OpenBLAS threads
+    spin on the core the worker needs (measured: MNIST training 4.1 s -> 3.0 s). Must run before
+    numpy is first imported."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _quiet_blas_threads()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

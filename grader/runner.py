@@ -105,6 +105,10 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
                   submission: Path) -> ExerciseResult:
     session.deadline = deadline
     ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings, exercise=exercise.id)
+    try:
+        session.request("seed", seed=int(ctx.rng.bit_generator.seed_seq.generate_state(1)[0]))
+    except (WorkerTimeout, WorkerDied, StudentException):
+        pass  # the first check meets the same trouble and reports it
     checks: list[CheckResult] = []
     ended: CheckResult | None = None   # a check that took the worker down
     started = time.monotonic()

@@ -25,6 +25,7 @@ class Exercise:
     checks: tuple[CheckSpec, ...]
     depends_on: tuple[str, ...] = ()
     hints: tuple[dict, ...] = ()    # each {"ja": ..., "en": ...}, gentlest first
+    writes: tuple[str, ...] = ()    # what the student writes: "Class.method" or "function"
 
     @property
     def points(self) -> float:
@@ -47,7 +48,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "A multiplication node sends back the upstream gradient times the *other* input."},
             {"ja": "backward は (dx, dy) の順に 2 つ返します。dx は dout と y から、dy は dout と x から作ります。",
              "en": "backward returns two values in the order (dx, dy): dx from dout and y, dy from dout and x."},
-        )),
+        ),
+        writes=("MulLayer.forward", "MulLayer.backward")),
     Exercise(
         "AddLayer", "layers.py",
         {"ja": "加算レイヤ", "en": "Addition layer"},
@@ -57,7 +59,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "An addition node needs to remember nothing for backward."},
             {"ja": "加算ノードの逆伝播は、上流の勾配をそのまま両方の入力へ流します。",
              "en": "An addition node passes the upstream gradient unchanged to both inputs."},
-        )),
+        ),
+        writes=("AddLayer.forward", "AddLayer.backward")),
     Exercise(
         "buy_apple_orange", "buy_apple_orange.py",
         {"ja": "りんごとみかんの計算グラフ", "en": "The apple and orange graph"},
@@ -70,7 +73,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "Call backward in the reverse order of forward, starting with dout = 1."},
             {"ja": "引数の値を使い、数値を書き込まないでください。採点はランダムな値でも確かめます。",
              "en": "Use the arguments, never literal numbers: the grader also tries random prices."},
-        )),
+        ),
+        writes=("buy_apple_orange",)),
     Exercise(
         "Relu", "layers.py",
         {"ja": "ReLU レイヤ", "en": "ReLU layer"},
@@ -82,7 +86,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "In backward, the gradient is zero where forward output zero and passes unchanged elsewhere."},
             {"ja": "forward で受け取った x を書き換えないこと。コピーしてから 0 を代入します。",
              "en": "Do not modify the x that forward received: copy it before writing zeros."},
-        )),
+        ),
+        writes=("Relu.forward", "Relu.backward")),
     Exercise(
         "Sigmoid", "layers.py",
         {"ja": "Sigmoid レイヤ", "en": "Sigmoid layer"},
@@ -92,7 +97,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "Keep forward's output y in self.out: backward can be written with y alone."},
             {"ja": "シグモイドの微分は y(1 - y) です。上流の勾配と要素ごとに掛けます。",
              "en": "The sigmoid's derivative is y(1 - y), multiplied element-wise with the upstream gradient."},
-        )),
+        ),
+        writes=("Sigmoid.forward", "Sigmoid.backward")),
     Exercise(
         "Affine", "layers.py",
         {"ja": "Affine レイヤ", "en": "Affine layer"},
@@ -106,7 +112,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "db is a sum over the batch axis (axis=0). Give dx back in the shape forward received."},
             {"ja": "W と b をコピーせず、そのまま持ってください。学習で params が書き換わるのを見るためです。",
              "en": "Keep W and b themselves, not copies: training updates params in place and the layer must see it."},
-        )),
+        ),
+        writes=("Affine.forward", "Affine.backward")),
     Exercise(
         "SoftmaxWithLoss", "layers.py",
         {"ja": "Softmax-with-Loss レイヤ", "en": "Softmax-with-Loss layer"},
@@ -118,7 +125,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "The backward result is the difference between output and target, divided by the batch size."},
             {"ja": "t はワンホットでもクラス番号の配列でも来ます。t.size == y.size で見分けられます。",
              "en": "t may be one-hot or an array of class indices: t.size == y.size tells them apart."},
-        )),
+        ),
+        writes=("SoftmaxWithLoss.forward", "SoftmaxWithLoss.backward")),
     Exercise(
         "TwoLayerNet", "two_layer_net.py",
         {"ja": "2 層ネットワークの勾配 (誤差逆伝播法)", "en": "Two-layer network gradient by backpropagation"},
@@ -131,7 +139,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "Start with lastLayer.backward(1), then call backward on self.layers in reverse order."},
             {"ja": "最後に各 Affine レイヤの dW と db を W1, b1, W2, b2 の辞書にまとめます。numerical_gradient は使いません。",
              "en": "Finally collect each Affine layer's dW and db into a dict W1, b1, W2, b2. Do not use numerical_gradient."},
-        )),
+        ),
+        writes=("TwoLayerNet.gradient",)),
     Exercise(
         "train_neuralnet", "two_layer_net.py",
         {"ja": "MNIST で学習する", "en": "Training on MNIST"},

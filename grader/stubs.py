@@ -1,0 +1,81 @@
+"""Student stubs, made from the solutions so that the two can never drift.
+
+Every function the catalogue says the student writes keeps its signature and docstring; its body
+becomes one `raise NotImplementedError(...)` that says what to write and how to ask for a hint.
+Everything else in the file is copied as it is. `grader dev` and the tests regenerate the stubs
+and compare them with the committed exercises/ folder.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from grader import catalog
+
+SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py",
+                    "gradient_check.py", "train_neuralnet.py")
+
+
+def stub_message(qualname: str, exercise_id: str) -> str:
+    return f"{qualname} を書いてください / write {qualname} (hint: grader hint {exercise_id})"
+
+
+def written_by_student(file: str) -> dict[str, str]:
+    """{qualified name: exercise id} of what the student writes in `file`."""
+    return {name: e.id for e in catalog.EXERCISES if e.file == file for name in e.writes}
+
+
+def _functions(tree: ast.Module):
+    """Yield (qualified name, FunctionDef) for top-level functions and methods."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    yield f"{node.name}.{item.name}", item
+
+
+def stub_source(source: str, file: str, only: set[str] | None = None) -> str:
+    """`source` with the bodies the student writes replaced by the stub's raise.
+
+    `only` limits the replacement to some qualified names (grader reset uses it).
+    """
+    targets = written_by_student(file)
+    if only is not None:
+        targets = {k: v for k, v in targets.items() if k in only}
+    lines = source.splitlines(keepends=True)
+    edits = []
+    for qualname, fn in _functions(ast.parse(source)):
+        if qualname not in targets:
+            continue
+        body = fn.body
+        has_doc = (isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                   and isinstance(body[0].value.value, str))
+        first = body[1] if has_doc and len(body) > 1 else (None if has_doc else body[0])
+        indent = " " * (body[0].col_offset)
+        start = (first.lineno - 1) if first is not None else fn.end_lineno
+        end = fn.end_lineno
+        raise_line = f"{indent}raise NotImplementedError({stub_message(qualname, targets[qualname])!r})\n"
+        edits.append((start, end, raise_line))
+    for start, end, text in sorted(edits, reverse=True):
+        lines[start:end] = [text]
+    return "".join(lines)
+
+
+def generate(solutions: Path, target: Path) -> list[Path]:
+    """Write the stubs of every submission file in `solutions` into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SUBMISSION_FILES:
+        source = (solutions / name).read_text(encoding="utf-8")
+        path = target / name
+        path.write_text(stub_source(source, name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # python -m grader.stubs: regenerate exercises/ from solutions/
+    root = Path(__file__).resolve().parent.parent
+    for path in generate(root / "solutions", root / "exercises"):
+        print("wrote", path.relative_to(root))

@@ -1,0 +1,205 @@
+"""One command for every speed goal: `python bench/run.py` writes BENCHMARKS.md.
+
+Each measurement starts real processes the way a student or an instructor would, on this machine,
+and records median, min and max of several runs. The book-style workflow (a full numerical
+gradient of the 784-50-10 network on 3 samples, then the book's 10,000 training iterations with
+accuracy every epoch) is timed in the same run, so the ratio compares like with like.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+GRADER = [sys.executable, "-m", "grader"]
+# Every child finds this checkout's grader, installed or not.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
+def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, ok=(0,)) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr.decode()[-800:]}")
+    return elapsed
+
+
+def repeat(runs: int, fn) -> list[float]:
+    return [fn() for _ in range(runs)]
+
+
+def stats(samples: list[float]) -> dict:
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            "runs": len(samples)}
+
+
+def inner_seconds(code: str) -> float:
+    """Run `code` in a fresh interpreter; it prints the seconds it measured itself."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def book_workflow() -> float:
+    """The book's gradient_check.py + train_neuralnet.py on the solutions, in one process."""
+    script = ROOT / "bench" / "book_workflow.py"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(script)], cwd=SOLUTIONS, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def training_at_seeds(seeds) -> list[dict]:
+    code = ("import json,sys; from pathlib import Path; from grader.runner import run; "
+            "from grader.checks.context import Settings; "
+            "r = run(Path('solutions'), ['train_neuralnet'], Settings(seed=int(sys.argv[1]))); "
+            "c = r.exercises[-1].checks[0]; "
+            "print(json.dumps({'state': c.state.value, 'iterations': c.extra.get('iterations'), "
+            "'accuracy': c.extra.get('test_accuracy')}))")
+    rows = []
+    for seed in seeds:
+        out = subprocess.run([sys.executable, "-c", code, str(seed)], cwd=ROOT, capture_output=True,
+                             text=True, check=True)
+        rows.append({"seed": seed, **json.loads(out.stdout.strip().splitlines()[-1])})
+    return rows
+
+
+def grade_batch(jobs: int, count: int = 20) -> float | None:
+    help_text = subprocess.run(GRADER + ["--help"], capture_output=True, text=True).stdout
+    if " grade " not in help_text and "grade" not in help_text.split():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "submissions"
+        for i in range(count):
+            shutil.copytree(SOLUTIONS, folder / f"student{i:02d}")
+        return timed(GRADER + ["grade", str(folder), "--output", str(Path(tmp) / "gradebook.csv"),
+                               "--jobs", str(jobs)], ok=(0, 1))
+
+
+def profile_check(path: Path) -> str:
+    """cProfile of one whole `grader check solutions`, cumulative time, grader's own functions."""
+    code = ("import cProfile, pstats, io; from pathlib import Path; from grader.runner import run; "
+            "p = cProfile.Profile(); p.enable(); run(Path('solutions')); p.disable(); "
+            "s = io.StringIO(); pstats.Stats(p, stream=s).sort_stats('cumulative').print_stats('grader', 18); "
+            "print(s.getvalue())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    path.write_text(out.stdout, encoding="utf-8")
+    return out.stdout
+
+
+def phases() -> list[tuple[str, float]]:
+    code = ("import json, os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from pathlib import Path; "
+            "from grader.runner import run; r = run(Path('solutions')); "
+            "print(json.dumps([[e.exercise, e.duration] for e in r.exercises] + [['whole run', r.duration]]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [tuple(x) for x in json.loads(out.stdout.strip().splitlines()[-1])]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import numpy
+    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, numpy {numpy.__version__}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--book-runs", type=int, default=1)
+    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    args = parser.parse_args()
+
+    # Warm the decoded-MNIST cache once: every later number is what a returning user sees.
+    subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer"], check=True, stdout=subprocess.DEVNULL)
+
+    results: dict[str, dict] = {}
+    print("grader check solutions ...", flush=True)
+    results["check"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "--format", "json"])))
+    print("grader check solutions Affine ...", flush=True)
+    results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "Affine", "--format", "json"])))
+    print("grader --help ...", flush=True)
+    results["help"] = stats(repeat(args.runs * 2, lambda: timed(GRADER + ["--help"])))
+    print("load_mnist from the cache ...", flush=True)
+    load = ("import time; from grader.datasets import load_mnist; t = time.perf_counter(); "
+            "load_mnist(); print(time.perf_counter() - t)")
+    results["load"] = stats(repeat(args.runs, lambda: inner_seconds(load)))
+    print("book-style workflow ...", flush=True)
+    results["book"] = stats(repeat(args.book_runs, book_workflow))
+    grade = {}
+    for jobs in (1, 2):
+        print(f"grader grade, 20 submissions, --jobs {jobs} ...", flush=True)
+        seconds = grade_batch(jobs)
+        if seconds is not None:
+            grade[jobs] = seconds
+    print("training at several seeds ...", flush=True)
+    seeds = training_at_seeds(range(5))
+    print("profile ...", flush=True)
+    profile_check(ROOT / "bench" / "profile.txt")
+    phase_rows = phases()
+
+    write_markdown(Path(args.output), results, grade, seeds, phase_rows)
+    print(Path(args.output).read_text(encoding="utf-8"))
+
+
+def write_markdown(path: Path, results: dict, grade: dict, seeds: list, phase_rows: list) -> None:
+    book = results["book"]["median"]
+    check = results["check"]["median"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `python bench/run.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"Machine: {machine()}.",
+        "Cold runs: each is a new process (the decoded MNIST cache is warm, as on any second use).",
+        "",
+        "| what | goal | median s | min s | max s | runs |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def row(name: str, goal: str, key: str) -> None:
+        s = results[key]
+        lines.append(f"| {name} | {goal} | {s['median']:.3f} | {s['min']:.3f} | {s['max']:.3f} | {s['runs']} |")
+
+    row("`grader check solutions` (all nine, MNIST included)", "≤ 6 s and ≤ book/6", "check")
+    row("book-style workflow (numerical gradient on 3 samples + 10,000 iterations)", "—", "book")
+    row("`grader check solutions Affine`", "< 1 s", "affine")
+    row("`grader --help`", "< 0.3 s", "help")
+    row("`load_mnist()` from the cache (inside the process)", "< 0.2 s", "load")
+    lines += ["", f"Ratio, book-style workflow / `grader check`: **{book / check:.1f}x** "
+                  f"(goal ≥ 6x).", ""]
+    if grade:
+        lines += ["| `grader grade`, 20 correct submissions | seconds |", "|---|---|"]
+        for jobs, seconds in sorted(grade.items()):
+            lines.append(f"| --jobs {jobs} | {seconds:.1f} |")
+        if 1 in grade and 2 in grade:
+            lines.append(f"\n2 jobs take {grade[2] / grade[1]:.0%} of the time of 1 job (goal ≤ 60%).")
+        lines.append("")
+    lines += ["MNIST target (0.94) reached by the solutions:", "",
+              "| seed | state | iterations | test accuracy |", "|---|---|---|---|"]
+    for s in seeds:
+        lines.append(f"| {s['seed']} | {s['state']} | {s['iterations']} | {s['accuracy']:.4f} |")
+    lines += ["", "Where one `grader check solutions` spends its time (seconds, in-process):", "",
+              "| exercise | seconds |", "|---|---|"]
+    lines += [f"| {name} | {seconds:.3f} |" for name, seconds in phase_rows]
+    lines += ["", "The cProfile of the same run is in `bench/profile.txt`.", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

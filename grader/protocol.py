@@ -43,14 +43,20 @@ class Opaque:
 
 # ---- encoding -----------------------------------------------------------------------------
 
-def encode(message: dict) -> bytes:
-    """Turn a message whose values may hold arrays into one frame."""
+def encode_parts(message: dict) -> list:
+    """The frame as a list of buffers: length prefix, JSON header, then each array's memory.
+
+    Arrays are not copied: a training step's gradients go from numpy to the pipe via writev.
+    """
     arrays: list[np.ndarray] = []
     header = {k: _describe(v, arrays, 0) for k, v in message.items()}
     head = json.dumps(header, allow_nan=True).encode()
-    parts = [struct.pack(">I", len(head)), head]
-    parts.extend(a.tobytes() for a in arrays)
-    return b"".join(parts)
+    return [struct.pack(">I", len(head)), head] + [memoryview(a).cast("B") for a in arrays if a.size]
+
+
+def encode(message: dict) -> bytes:
+    """Turn a message whose values may hold arrays into one frame."""
+    return b"".join(encode_parts(message))
 
 
 def _describe(value, arrays: list, depth: int):
@@ -193,11 +199,18 @@ def _build(node, reader: _ArrayReader, depth: int):
 # ---- framing over raw file descriptors -------------------------------------------------
 
 def write_frame(fd: int, message: dict) -> None:
-    data = encode(message)
-    view = memoryview(struct.pack(">Q", len(data)) + data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+    parts = encode_parts(message)
+    total = sum(len(p) for p in parts)
+    pending = [memoryview(struct.pack(">Q", total))] + [memoryview(p) for p in parts]
+    while pending:
+        written = os.writev(fd, pending[:512])
+        while written:
+            if written >= len(pending[0]):
+                written -= len(pending[0])
+                pending.pop(0)
+            else:
+                pending[0] = pending[0][written:]
+                written = 0
 
 
 def read_exact(fd: int, n: int) -> bytes:

@@ -14,12 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from grader import catalog
+from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
 from grader.compare import CheckFailed
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
 from grader.session import Limits, StudentException, WorkerDied, WorkerSession, WorkerTimeout
 
+TRAINING = "train_neuralnet"
 SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py")
 
 
@@ -66,12 +68,21 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     run_deadline = started + budgets.run
     results: dict[str, ExerciseResult] = {}
     session: WorkerSession | None = None
+    ahead = _start_training_ahead(submission, selected, settings, budgets, points, run_deadline)
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
             blocked = [d for d in exercise.depends_on if d in results and results[d].state is not State.PASSED]
+            if ahead is not None and exercise_id == TRAINING:
+                if blocked:
+                    ahead.cancel()
+                ahead, running = None, ahead
+            else:
+                running = None
             if blocked:
                 result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}))
+            elif running is not None:
+                result = running.result()
             elif not (submission / exercise.file).is_file():
                 result = _all_checks(exercise, State.ERROR, Message("file_missing", {"file": exercise.file}))
             elif time.monotonic() >= run_deadline:
@@ -85,10 +96,25 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
             if on_result is not None:
                 on_result(result)
     finally:
+        if ahead is not None:
+            ahead.cancel()
         if session is not None:
             session.close()
     return Report(str(submission), tuple(results[e] for e in selected), settings.seed,
                   time.monotonic() - started, selected_all=not exercise_ids)
+
+
+def _start_training_ahead(submission: Path, selected: list, settings: Settings, budgets: Budgets,
+                          points, run_deadline: float) -> Ahead | None:
+    """Start train_neuralnet on its own worker now, if it is among several exercises to run."""
+    if TRAINING not in selected or len(selected) == 1:
+        return None
+    exercise = catalog.with_points(catalog.BY_ID[TRAINING], (points or {}).get(TRAINING))
+    if not (submission / exercise.file).is_file():
+        return None
+    deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
+    return Ahead(submission, budgets.limits,
+                 lambda session: _run_exercise(exercise, session, settings, deadline, submission))
 
 
 def _all_checks(exercise: catalog.Exercise, state: State, message: Message) -> ExerciseResult:

@@ -135,6 +135,16 @@ class WorkerSession:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def kill(self) -> None:
+        """Kill the worker's process group without touching file descriptors: safe to call from
+        another thread while this session's owner is waiting on a reply (it then sees the end)."""
+        proc = self.proc
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def close(self) -> None:
         """Kill the worker and everything it started; never leaves a process behind."""
         if self.proc is None:

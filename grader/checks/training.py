@@ -20,7 +20,7 @@ from grader.results import Comparison, Message
 
 LEARNING_RATE = 0.1
 BATCH = 100
-EVAL_EVERY = 50           # iterations between accuracy measurements
+EVAL_EVERY = 25           # iterations between accuracy measurements
 SPOT_CHECKS = 3
 PIPELINE_DEPTH = 3        # training steps in flight at once (replies must fit the pipe buffer)
 

@@ -47,9 +47,15 @@ def _num(v) -> str:
         return repr(v)[:40]
 
 
-def as_array(value, method: str, quantity: str) -> np.ndarray:
-    """The value as a float64 array, or CheckFailed saying what came back instead."""
+def as_array(value, method: str, quantity: str, attribute: str | None = None) -> np.ndarray:
+    """The value as a float64 array, or CheckFailed saying what came back instead.
+
+    `attribute` names where the value was read (e.g. "Affine.dW") when it is not a return value.
+    """
     if value is None:
+        if attribute:
+            raise CheckFailed(Message("attribute_none", {"method": method, "quantity": quantity,
+                                                         "attribute": attribute}))
         raise CheckFailed(Message("returned_none", {"method": method, "quantity": quantity}))
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (np.ndarray, numbers.Number, np.generic)):
         raise CheckFailed(Message("wrong_type", {"method": method, "quantity": quantity,
@@ -72,9 +78,9 @@ def _type_of(value) -> str:
 
 def expect_close(value, expected, *, method: str, quantity: str,
                  threshold: float = GRADIENT_THRESHOLD, batch_size: int | None = None,
-                 allow_scalar_broadcast: bool = False) -> np.ndarray:
+                 allow_scalar_broadcast: bool = False, attribute: str | None = None) -> np.ndarray:
     """Raise CheckFailed unless value matches expected (shape and values) within threshold."""
-    got = as_array(value, method, quantity)
+    got = as_array(value, method, quantity, attribute)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         if allow_scalar_broadcast and got.size == 1 and expected.size == 1:

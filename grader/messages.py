@@ -16,6 +16,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "returned_none": {
         "en": "{method} returned None: is a `return` missing?",
         "ja": "{method} が None を返しました。return を書き忘れていませんか?"},
+    "attribute_none": {
+        "en": "{attribute} is None after {method}: backward must store {quantity} in self.{quantity}",
+        "ja": "{method} の後も {attribute} が None です。backward で self.{quantity} に {quantity} を保存してください"},
     "wrong_type": {
         "en": "{method} gave {quantity} as {type}, not an array or number",
         "ja": "{method} の {quantity} が {type} です。配列か数値を返してください"},
@@ -193,7 +196,7 @@ def text(message: Message | None, lang: str) -> str:
     return say(message.key, lang, **dict(message.params))
 
 
-def say(key: str, lang: str, **params) -> str:
+def say(key: str, lang: str, /, **params) -> str:
     entry = MESSAGES.get(key)
     if entry is None:
         return key

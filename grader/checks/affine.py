@@ -58,10 +58,10 @@ def _gradient_case(ctx: CheckContext, x_shape: tuple, m: int) -> None:
     expect_close(dx, want_dx, method="Affine.backward", quantity="dx")
     dW = ctx.attribute(layer, "Affine.dW")
     want_dW = reference.backward_of(lambda v: reference.affine(x, v, b), W, dout)
-    expect_close(dW, want_dW, method="Affine.backward", quantity="dW", batch_size=n)
+    expect_close(dW, want_dW, method="Affine.backward", quantity="dW", batch_size=n, attribute="Affine.dW")
     db = ctx.attribute(layer, "Affine.db")
     want_db = reference.backward_of(lambda v: reference.affine(x, W, v), b, dout)
-    expect_close(db, want_db, method="Affine.backward", quantity="db", batch_size=n)
+    expect_close(db, want_db, method="Affine.backward", quantity="db", batch_size=n, attribute="Affine.db")
 
 
 def backward(ctx: CheckContext) -> None:

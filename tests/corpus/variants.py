@@ -1,0 +1,64 @@
+"""Correct answers written differently from the solutions: every one must pass.
+
+Each is a list of (file, old, new) edits to the solutions and the exercises it touches.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    edits: tuple[tuple[str, str, str], ...]
+    exercises: tuple[str, ...]
+
+
+VARIANTS = (
+    Variant("relu_np_maximum", (
+        ("layers.py", "        out = x.copy()\n        out[self.mask] = 0\n        return out",
+         "        return np.maximum(x, 0)"),), ("Relu",)),
+    Variant("relu_np_where_backward_new_array", (
+        ("layers.py", "        dout[self.mask] = 0  # the book reuses dout in place; nothing flows where x was <= 0\n        return dout",
+         "        return np.where(self.mask, 0.0, dout)"),), ("Relu",)),
+    Variant("sigmoid_stable", (
+        ("layers.py", "        out = 1 / (1 + np.exp(-x))",
+         "        out = np.exp(-np.logaddexp(0, -x))"),), ("Sigmoid",)),
+    Variant("sigmoid_tanh_form", (
+        ("layers.py", "        out = 1 / (1 + np.exp(-x))",
+         "        out = 0.5 * (1 + np.tanh(0.5 * x))"),), ("Sigmoid",)),
+    Variant("affine_matmul_operator", (
+        ("layers.py", "        return np.dot(self.x, self.W) + self.b",
+         "        return self.x @ self.W + self.b"),
+        ("layers.py", "        dx = np.dot(dout, self.W.T)\n        self.dW = np.dot(self.x.T, dout)",
+         "        dx = dout @ self.W.T\n        self.dW = self.x.T @ dout"),), ("Affine",)),
+    Variant("affine_db_keepdims_then_reshape", (
+        ("layers.py", "        self.db = np.sum(dout, axis=0)",
+         "        self.db = np.sum(dout, axis=0, keepdims=True).reshape(self.b.shape)"),), ("Affine",)),
+    Variant("affine_einsum", (
+        ("layers.py", "        self.dW = np.dot(self.x.T, dout)",
+         "        self.dW = np.einsum('nd,nm->dm', self.x, dout)"),), ("Affine",)),
+    Variant("softmax_labels_via_eye", (
+        ("layers.py", "        else:  # class indices: subtract 1 at each row's correct class\n            dx = self.y.copy()\n            dx[np.arange(batch_size), self.t] -= 1\n            dx = dx / batch_size",
+         "        else:\n            dx = (self.y - np.eye(self.y.shape[1])[self.t]) / batch_size"),), ("SoftmaxWithLoss",)),
+    Variant("softmax_log_softmax_loss", (
+        ("layers.py", "        self.loss = cross_entropy_error(self.y, self.t)",
+         "        z = x - x.max(axis=1, keepdims=True)\n"
+         "        log_y = z - np.log(np.exp(z).sum(axis=1, keepdims=True))\n"
+         "        labels = t.argmax(axis=1) if t.ndim == 2 else t\n"
+         "        self.loss = -np.mean(log_y[np.arange(x.shape[0]), labels])"),), ("SoftmaxWithLoss",)),
+    Variant("gradient_explicit_calls", (
+        ("two_layer_net.py", "        dout = self.lastLayer.backward(1)\n        for layer in reversed(list(self.layers.values())):\n            dout = layer.backward(dout)",
+         "        dout = self.lastLayer.backward()\n        dout = self.layers['Affine2'].backward(dout)\n"
+         "        dout = self.layers['Relu1'].backward(dout)\n        self.layers['Affine1'].backward(dout)"),),
+        ("TwoLayerNet",)),
+    Variant("gradient_with_prints", (
+        ("two_layer_net.py", "        dout = self.lastLayer.backward(1)",
+         "        print('loss computed, starting backward')\n        dout = self.lastLayer.backward(1)"),),
+        ("TwoLayerNet",)),
+    Variant("mul_and_add_written_differently", (
+        ("layers.py", "        dx = dout * self.y  # each input's gradient is scaled by the other input\n        dy = dout * self.x\n        return dx, dy",
+         "        return (self.y * dout, self.x * dout)"),
+        ("layers.py", "        return dout * 1, dout * 1", "        return dout, dout"),), ("MulLayer", "AddLayer", "buy_apple_orange")),
+    Variant("apple_graph_in_loops", (
+        ("buy_apple_orange.py", "    apple_price = mul_apple.forward(apple, apple_num)",
+         "    print('building the graph')\n    apple_price = mul_apple.forward(apple, apple_num)"),), ("buy_apple_orange",)),
+)

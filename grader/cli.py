@@ -23,7 +23,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"grader.commands.{name}").register(sub)
+    parser.set_defaults(_commands=sub.choices)
     return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Options may sit anywhere among a command's positionals (`check PATH --seed 3 Affine`)."""
+    commands = parser.get_default("_commands")
+    if argv and argv[0] in commands:
+        return commands[argv[0]].parse_intermixed_args(argv[1:])
+    return parser.parse_args(argv)
 
 
 def _quiet_blas_threads() -> None:
@@ -38,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_blas_threads()
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parse(parser, sys.argv[1:] if argv is None else list(argv))
     except SystemExit as exc:  # argparse has already printed why (or the help)
         return EXIT_USAGE if exc.code else EXIT_PASSED
     if not getattr(args, "func", None):

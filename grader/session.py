@@ -7,9 +7,9 @@ and never parsed.
 from __future__ import annotations
 
 import os
+import secrets
 import select
 import shutil
-import signal
 import struct
 import subprocess
 import sys
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import protocol
+from grader import protocol, reaper
 from grader.protocol import Remote
 
 OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
@@ -107,8 +107,10 @@ class WorkerSession:
         bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); "
                      "from grader.worker import main; main(*sys.argv[2:3], int(sys.argv[3]), int(sys.argv[4]))")
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
+        self.token = secrets.token_hex(16)
         env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONIOENCODING="utf-8", HOME=self.workdir, MPLBACKEND="Agg")
+                   PYTHONIOENCODING="utf-8", HOME=self.workdir, MPLBACKEND="Agg",
+                   **{reaper.TOKEN_VARIABLE: self.token})
         memory = self.limits.memory_mb
 
         def limit_resources():  # runs in the child between fork and exec
@@ -117,6 +119,7 @@ class WorkerSession:
                 limit = memory * 1024 * 1024
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            reaper.become_subreaper()
 
         self.proc = subprocess.Popen(
             [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root,
@@ -140,19 +143,13 @@ class WorkerSession:
         another thread while this session's owner is waiting on a reply (it then sees the end)."""
         proc = self.proc
         if proc is not None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            reaper.kill_everything(proc.pid, self.token)
 
     def close(self) -> None:
         """Kill the worker and everything it started; never leaves a process behind."""
         if self.proc is None:
             return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        reaper.kill_everything(self.proc.pid, self.token)
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

@@ -17,7 +17,41 @@ def register(sub) -> None:
     parser.add_argument("--seed", type=int, default=None,
                         help="seed for the random inputs (default 0, or $GRADER_SEED)")
     parser.add_argument("--min-score", type=float, help="exit 0 when the score reaches this")
+    add_limit_options(parser)
     parser.set_defaults(func=run)
+
+
+def add_limit_options(parser) -> None:
+    parser.add_argument("--timeout", type=positive_seconds, metavar="SECONDS",
+                        help="time budget per exercise (default 60; MNIST training 300)")
+    parser.add_argument("--memory-mb", type=int, metavar="N",
+                        help="address-space limit of the process running student code (default 2048)")
+
+
+def positive_seconds(text: str) -> float:
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def budgets_from(args):
+    """Budgets from --timeout / --memory-mb; a per-exercise timeout also caps MNIST training."""
+    from grader.runner import Budgets
+    from grader.session import Limits
+    budgets = Budgets()
+    if args.timeout is not None:
+        budgets.exercise = args.timeout
+        budgets.training = args.timeout
+    if args.memory_mb is not None:
+        if args.memory_mb < 256:
+            raise UsageError("--memory-mb must be at least 256 (numpy alone needs about 100 MB)")
+        budgets.limits = Limits(memory_mb=args.memory_mb)
+    return budgets
 
 
 def split_targets(targets: list[str]) -> tuple[Path, list[str]]:
@@ -57,7 +91,7 @@ def run(args) -> int:
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
     try:
-        report = run_checks(path, ids or None, Settings(seed=seed_from(args)))
+        report = run_checks(path, ids or None, Settings(seed=seed_from(args)), budgets_from(args))
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
     write_report(report, args.format, args.output, lang)

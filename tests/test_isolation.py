@@ -1,0 +1,199 @@
+"""Hostile submissions through the real command: the verdicts stay true, nothing survives.
+
+Each case plants code in a copy of the solutions, runs `python -m grader check ... --format json`
+as CI would, and checks the states, the time taken, that the JSON is complete, and that no
+process carrying the case's marker is left on the machine.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, mutate
+
+RELU_FORWARD = "        self.mask = x <= 0\n        out = x.copy()"
+
+
+def grade(folder: Path, *args: str, env: dict | None = None, timeout: float = 120) -> tuple[dict, float]:
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "grader", "check", str(folder), *args, "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+    elapsed = time.monotonic() - started
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout), elapsed
+
+
+def states(report: dict) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for test in report["tests"]:
+        exercise, state = test["extra_data"]["exercise"], test["extra_data"]["state"]
+        if found.get(exercise, "passed") == "passed":
+            found[exercise] = state
+    return found
+
+
+def outputs(report: dict, exercise: str) -> str:
+    return "\n".join(t["output"] for t in report["tests"] if t["extra_data"]["exercise"] == exercise)
+
+
+def survivors(marker: str) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as fh:
+                if marker.encode() in fh.read():
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
+def plant(folder: Path, code: str, where: str = RELU_FORWARD) -> Path:
+    """Put `code` (indented for a method body) before `where` in layers.py."""
+    body = "".join(f"        {line}\n" for line in code.strip("\n").splitlines())
+    return mutate(folder, "layers.py", where, body + where)
+
+
+@pytest.fixture
+def marker() -> str:
+    return f"hostile-{uuid.uuid4().hex}"
+
+
+def test_infinite_loop_is_a_timeout_and_the_rest_is_graded(solutions_copy):
+    plant(solutions_copy, "while True:\n    pass")
+    report, elapsed = grade(solutions_copy, "--timeout", "2", "MulLayer", "Relu", "Sigmoid", "Affine")
+    assert states(report) == {"MulLayer": "passed", "Relu": "timeout", "Sigmoid": "passed", "Affine": "passed"}
+    assert elapsed < 2 + 10
+
+
+def test_sleep_is_a_timeout(solutions_copy):
+    plant(solutions_copy, "import time\ntime.sleep(600)")
+    report, elapsed = grade(solutions_copy, "--timeout", "2", "Relu", "Sigmoid")
+    assert states(report) == {"Relu": "timeout", "Sigmoid": "passed"}
+    assert elapsed < 12
+
+
+def test_child_ignoring_sigterm_is_killed(solutions_copy, marker):
+    plant(solutions_copy, f"""
+import subprocess, sys, time
+subprocess.Popen([sys.executable, '-c', 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)', '{marker}'])
+time.sleep(600)""")
+    report, _ = grade(solutions_copy, "--timeout", "3", "Relu")
+    assert states(report) == {"Relu": "timeout"}
+    time.sleep(0.2)
+    assert survivors(marker) == []
+
+
+def test_double_fork_and_setsid_do_not_escape(solutions_copy, marker):
+    plant(solutions_copy, f"""
+import os, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(600)', '{marker}'])
+    os._exit(0)
+time.sleep(600)""")
+    report, _ = grade(solutions_copy, "--timeout", "3", "Relu")
+    assert states(report) == {"Relu": "timeout"}
+    time.sleep(0.2)
+    assert survivors(marker) == []
+
+
+@pytest.mark.parametrize("bomb", [
+    "import numpy\nblock = numpy.ones((40000, 40000))",
+    "hoard = [bytearray(10**8) for _ in range(100)]",
+])
+def test_memory_bomb_is_reported_for_its_exercise(solutions_copy, bomb):
+    plant(solutions_copy, bomb)
+    report, _ = grade(solutions_copy, "--memory-mb", "600", "Relu", "Sigmoid")
+    assert states(report) == {"Relu": "error", "Sigmoid": "passed"}
+    assert "MemoryError" in outputs(report, "Relu") or "ended" in outputs(report, "Relu")
+
+
+@pytest.mark.parametrize("code, words", [
+    ("import sys\nsys.exit(3)", "SystemExit"),
+    ("import os\nos._exit(3)", "exit code 3"),
+    ("import ctypes\nctypes.string_at(0)", "SIGSEGV"),
+    ("def deeper(n):\n    return deeper(n + 1)\ndeeper(0)", "RecursionError"),
+    ("input()", "EOFError"),
+])
+def test_exits_crashes_and_recursion_are_errors(solutions_copy, code, words):
+    plant(solutions_copy, code)
+    report, _ = grade(solutions_copy, "Relu", "Sigmoid", "Affine")
+    assert states(report) == {"Relu": "error", "Sigmoid": "passed", "Affine": "passed"}
+    assert words in outputs(report, "Relu")
+
+
+def test_exception_at_import_time_blames_the_line(solutions_copy):
+    mutate(solutions_copy, "layers.py", "class MulLayer:", "raise RuntimeError('broken at import')\n\n\nclass MulLayer:")
+    report, _ = grade(solutions_copy)
+    assert set(states(report).values()) <= {"error", "skipped"}
+    assert "broken at import" in outputs(report, "MulLayer") and "layers.py:" in outputs(report, "MulLayer")
+    assert report["score"] == 0
+
+
+def test_output_flood_is_cut_and_fast(solutions_copy):
+    plant(solutions_copy, "import sys\nfor _ in range(50):\n    sys.stdout.write('x' * 1_000_000)")
+    report, elapsed = grade(solutions_copy, "Relu")
+    assert states(report) == {"Relu": "passed"}
+    assert len(json.dumps(report)) < 100_000
+    assert "bytes of output not shown" in outputs(report, "Relu")
+    assert elapsed < 30
+
+
+def test_fake_reports_and_patched_libraries_change_nothing(solutions_copy):
+    # A wrong Relu that also prints a perfect report and disables every comparison it can reach.
+    plant(solutions_copy, """
+import json, numpy, sys
+print(json.dumps({'score': 100, 'max_score': 100, 'tests': []}))
+numpy.allclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+import grader.compare, grader.reference
+grader.compare.expect_close = lambda *a, **k: None
+grader.reference.relu = lambda x: -x
+return -x""")
+    report, _ = grade(solutions_copy, "Relu")
+    assert states(report) == {"Relu": "failed"}
+    assert report["score"] == 0
+
+
+def test_secrets_are_not_passed_to_student_code(solutions_copy):
+    plant(solutions_copy, "import os\nprint('SEEN:', os.environ.get('GITHUB_TOKEN'), os.environ.get('AWS_SECRET_ACCESS_KEY'))")
+    report, _ = grade(solutions_copy, "Relu", env={"GITHUB_TOKEN": "ghp_secret123", "AWS_SECRET_ACCESS_KEY": "aws_secret"})
+    text = outputs(report, "Relu")
+    assert "SEEN: None None" in text and "secret" not in text
+
+
+def test_forged_replies_on_the_private_channel(solutions_copy):
+    plant(solutions_copy, "import os, sys\nos.write(int(sys.argv[4]), b'\\x00' * 8 + b'garbage')")
+    report, _ = grade(solutions_copy, "Relu", "Sigmoid")
+    assert states(report)["Relu"] == "error"
+    assert states(report)["Sigmoid"] == "passed"
+
+
+def test_submission_files_are_never_modified(solutions_copy):
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in solutions_copy.iterdir()}
+    grade(solutions_copy)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in solutions_copy.iterdir()}
+    assert after == before  # no __pycache__, no changed file
+
+
+def test_run_budget_bounds_the_whole_run(solutions_copy):
+    from grader.runner import Budgets, run
+    plant(solutions_copy, "while True:\n    pass")
+    plant(solutions_copy, "while True:\n    pass", where="        out = 1 / (1 + np.exp(-x))")
+    started = time.monotonic()
+    report = run(solutions_copy, ["Relu", "Sigmoid", "Affine"], budgets=Budgets(exercise=30, run=3))
+    assert time.monotonic() - started < 10
+    assert [e.state.value for e in report.exercises] == ["timeout", "timeout", "timeout"]

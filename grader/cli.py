@@ -13,7 +13,7 @@ import sys
 from grader.commands.common import EXIT_PASSED, EXIT_USAGE, UsageError
 
 # Each name is a module in grader/commands/ with register(subparsers).
-COMMANDS = ("check",)
+COMMANDS = ("check", "grade", "dev")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +31,11 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
     """Options may sit anywhere among a command's positionals (`check PATH --seed 3 Affine`)."""
     commands = parser.get_default("_commands")
     if argv and argv[0] in commands:
-        return commands[argv[0]].parse_intermixed_args(argv[1:])
+        command = commands[argv[0]]
+        try:
+            return command.parse_intermixed_args(argv[1:])
+        except TypeError:  # a command with sub-commands of its own (grader dev ...)
+            return command.parse_args(argv[1:])
     return parser.parse_args(argv)
 
 

@@ -185,6 +185,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.all_not_started": {
         "en": "Nothing written yet: start with {exercise} in {file} (section 5.4 of the book).",
         "ja": "まだ何も書かれていません。まず {file} の {exercise} から始めましょう (本書 5.4 節)。"},
+    "ui.live_exercises": {"en": "checking", "ja": "採点中"},
+    "ui.live_training": {"en": "training on MNIST", "ja": "MNIST で学習中"},
+    "ui.live_accuracy": {"en": "test accuracy {accuracy:.3f}", "ja": "テスト認識精度 {accuracy:.3f}"},
     "ui.accuracy": {"en": "test accuracy {accuracy:.4f} after {iterations} iterations",
                     "ja": "{iterations} 回の学習でテスト認識精度 {accuracy:.4f}"},
 }

@@ -165,9 +165,10 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, submission: Path) -> C
     try:
         check(ctx)
     except CheckFailed as failure:
+        method = str(failure.message.params.get("method") or ctx.current)
         return CheckResult(**base, state=State.FAILED, message=failure.message,
                            comparison=failure.comparison, diagnosis=failure.diagnosis,
-                           extra=dict(ctx.notes))
+                           location=_definition(submission, method), extra=dict(ctx.notes))
     except StudentException as exc:
         location = tuple(_source_line(submission, f) for f in exc.frames)
         text = f"{exc.type_name}: {exc.message}" if exc.message else exc.type_name
@@ -201,6 +202,31 @@ def _how_it_ended(died: WorkerDied) -> str:
             name = f"signal {-code}"
         return f"{died.reason}: killed by {name}"
     return f"{died.reason}: exit code {code}"
+
+
+def _definition(submission: Path, qualname: str) -> tuple[SourceLine, ...]:
+    """Where the student's `Class.method` (or function) is defined: a wrong value has no
+    traceback, but the report and CI annotations can still point at the code to look at."""
+    import ast
+    exercise_files = {e.file for e in catalog.EXERCISES}
+    parts = qualname.split(".")
+    for file in sorted(exercise_files):
+        path = submission / file
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        scope = tree.body
+        node = None
+        for part in parts:
+            node = next((n for n in scope if isinstance(n, (ast.ClassDef, ast.FunctionDef))
+                         and n.name == part), None)
+            if node is None:
+                break
+            scope = node.body
+        if node is not None and isinstance(node, ast.FunctionDef):
+            return (_source_line(submission, (file, node.lineno, node.name)),)
+    return ()
 
 
 def _source_line(submission: Path, frame: tuple) -> SourceLine:

@@ -1,6 +1,7 @@
 """`grader check [PATH] [EXERCISE ...]`: grade one submission and report."""
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -8,28 +9,32 @@ from grader.commands.common import EXIT_FAILED, EXIT_PASSED, UsageError, add_lan
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("check", help="check a submission folder (default ./exercises)")
+    parser = sub.add_parser("check", help="check a submission folder (default ./exercises)",
+                            description="Check a submission folder exercise by exercise. "
+                                        "提出フォルダを課題ごとに採点します。")
     parser.add_argument("targets", nargs="*", metavar="[PATH] [EXERCISE]",
                         help="the submission folder, then optionally exercise ids (case-insensitive)")
-    parser.add_argument("--format", choices=("rich", "json"), default="rich")
+    parser.add_argument("--format", choices=("rich", "json", "junit"), default="rich",
+                        help="rich: the terminal report; json: Gradescope's results.json; junit: JUnit XML")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
     add_language_option(parser)
     parser.add_argument("--seed", type=int, default=None,
-                        help="seed for the random inputs (default 0, or $GRADER_SEED)")
+                        help="seed for the random inputs (default: $GRADER_SEED, the config, or 0)")
     parser.add_argument("--min-score", type=float, help="exit 0 when the score reaches this")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="a grader.toml or pyproject.toml with [tool.grader] (default: found nearby)")
     add_limit_options(parser)
     parser.set_defaults(func=run)
 
 
 def add_limit_options(parser) -> None:
     parser.add_argument("--timeout", type=positive_seconds, metavar="SECONDS",
-                        help="time budget per exercise (default 60; MNIST training 300)")
+                        help="time budget per exercise (default 60; MNIST training has its own, 300)")
     parser.add_argument("--memory-mb", type=int, metavar="N",
                         help="address-space limit of the process running student code (default 2048)")
 
 
 def positive_seconds(text: str) -> float:
-    import argparse
     try:
         value = float(text)
     except ValueError:
@@ -37,21 +42,6 @@ def positive_seconds(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be more than 0 seconds")
     return value
-
-
-def budgets_from(args):
-    """Budgets from --timeout / --memory-mb; a per-exercise timeout also caps MNIST training."""
-    from grader.runner import Budgets
-    from grader.session import Limits
-    budgets = Budgets()
-    if args.timeout is not None:
-        budgets.exercise = args.timeout
-        budgets.training = args.timeout
-    if args.memory_mb is not None:
-        if args.memory_mb < 256:
-            raise UsageError("--memory-mb must be at least 256 (numpy alone needs about 100 MB)")
-        budgets.limits = Limits(memory_mb=args.memory_mb)
-    return budgets
 
 
 def split_targets(targets: list[str]) -> tuple[Path, list[str]]:
@@ -70,31 +60,92 @@ def split_targets(targets: list[str]) -> tuple[Path, list[str]]:
     return path, ids
 
 
-def seed_from(args) -> int:
-    if args.seed is not None:
-        return args.seed
-    raw = os.environ.get("GRADER_SEED", "").strip()
-    if not raw:
-        return 0
+def load_config(args, submission: Path | None):
+    from grader.config import ConfigError, load
     try:
-        return int(raw)
-    except ValueError:
-        raise UsageError(f"GRADER_SEED must be an integer, not {raw!r}") from None
+        return load(args.config, submission)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def seed_from(args, config) -> int:
+    """--seed, else $GRADER_SEED, else the configuration, else 0."""
+    if args.seed is not None:
+        seed = args.seed
+    elif os.environ.get("GRADER_SEED", "").strip():
+        raw = os.environ["GRADER_SEED"].strip()
+        try:
+            seed = int(raw)
+        except ValueError:
+            raise UsageError(f"GRADER_SEED must be a whole number, not {raw!r}") from None
+    else:
+        seed = config.seed if config.seed is not None else 0
+    if not 0 <= seed < 2**32:
+        raise UsageError(f"the seed must be a whole number from 0 to 4294967295, not {seed}")
+    return seed
+
+
+def settings_from(args, config, progress=None):
+    from grader.checks.context import Settings
+    settings = Settings(seed=seed_from(args, config), progress=progress)
+    if config.mnist_target is not None:
+        settings.mnist_target = config.mnist_target
+    if config.mnist_max_iterations is not None:
+        settings.mnist_max_iterations = config.mnist_max_iterations
+    return settings
+
+
+def budgets_from(args, config):
+    """The configuration's limits, then --timeout / --memory-mb over them."""
+    from grader.runner import Budgets
+    from grader.session import Limits
+    budgets = Budgets()
+    budgets.exercise = config.timeout or budgets.exercise
+    budgets.training = config.training_timeout or budgets.training
+    budgets.run = config.run_timeout or budgets.run
+    memory = config.memory_mb or budgets.limits.memory_mb
+    if getattr(args, "timeout", None) is not None:
+        budgets.exercise = args.timeout  # MNIST training keeps its own budget (training_timeout)
+    if getattr(args, "memory_mb", None) is not None:
+        if args.memory_mb < 256:
+            raise UsageError("--memory-mb must be at least 256 (numpy alone needs about 100 MB)")
+        memory = args.memory_mb
+    budgets.limits = Limits(memory_mb=memory)
+    return budgets
 
 
 def run(args) -> int:
-    from grader.checks.context import Settings
     from grader.messages import choose_language
-    from grader.report import write_report
+    from grader.report import github, write_report
     from grader.runner import SubmissionError, run as run_checks
 
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
+    config = load_config(args, path)
+    progress = None
+    if args.format == "rich" and not args.output:
+        from grader import catalog
+        from grader.report.live import LiveProgress
+        progress = LiveProgress(lang, len(catalog.with_dependencies(ids) if ids else catalog.ORDER))
     try:
-        report = run_checks(path, ids or None, Settings(seed=seed_from(args)), budgets_from(args))
+        with progress if progress is not None else _nothing():
+            report = run_checks(path, ids or None, settings_from(args, config, progress),
+                                budgets_from(args, config),
+                                on_result=progress.exercise_done if progress else None,
+                                points=config.points)
     except SubmissionError as exc:
         raise UsageError(str(exc)) from None
     write_report(report, args.format, args.output, lang)
+    # Annotations are workflow commands on stdout, unless a machine format is being written there.
+    github.publish(report, lang, to_stdout=args.format == "rich" or bool(args.output))
     if args.min_score is not None:
         return EXIT_PASSED if report.score >= args.min_score else EXIT_FAILED
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -9,7 +9,7 @@ import importlib
 import sys
 from pathlib import Path
 
-FORMATS = {"rich": "rich_report", "json": "json_report"}
+FORMATS = {"rich": "rich_report", "json": "json_report", "junit": "junit"}
 
 
 def write_report(report, fmt: str, output: str | None, lang: str) -> None:

@@ -41,6 +41,7 @@ def to_dict(report: Report, lang: str = "en") -> dict:
                 "max_score": check.max_score,
                 "status": "passed" if check.state is State.PASSED else "failed",
                 "output": check_output(check, lang, exercise.output if i == 0 else ""),
+                "output_format": "text",
                 "visibility": "visible",
                 "extra_data": {"exercise": exercise.exercise, "check": check.check,
                                "state": check.state.value},
@@ -48,8 +49,10 @@ def to_dict(report: Report, lang: str = "en") -> dict:
     return {
         "score": report.score,
         "max_score": report.max_score,
-        "execution_time": round(report.duration, 3),
+        "execution_time": int(round(report.duration)),  # Gradescope's examples give whole seconds
         "output": f"seed {report.seed}",
+        "output_format": "text",
+        "visibility": "visible",
         "tests": tests,
     }
 

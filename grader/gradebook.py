@@ -1,0 +1,44 @@
+"""The CSV gradebook: one row per submission, written atomically."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+
+def exercise_scores(report: dict, exercise_ids) -> dict[str, float]:
+    """Sum each exercise's check scores from a results.json."""
+    scores = {e: 0.0 for e in exercise_ids}
+    for test in report.get("tests", []):
+        exercise = test.get("extra_data", {}).get("exercise")
+        if exercise in scores:
+            scores[exercise] += float(test.get("score", 0))
+    return scores
+
+
+def rows(graded, exercise_ids) -> list[list]:
+    table = [["submission", "score", "max_score", *exercise_ids]]
+    for name, report in graded:
+        per = exercise_scores(report, exercise_ids)
+        table.append([name, f"{float(report.get('score', 0)):g}", f"{float(report.get('max_score', 0)):g}",
+                      *(f"{per[e]:g}" for e in exercise_ids)])
+    return table
+
+
+def write_csv(path: Path, graded, exercise_ids) -> None:
+    """Write beside the target and rename: readers see the old gradebook or the new, never half."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows(graded, exercise_ids))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buffer.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

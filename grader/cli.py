@@ -13,7 +13,7 @@ import sys
 from grader.commands.common import EXIT_PASSED, EXIT_USAGE, UsageError
 
 # Each name is a module in grader/commands/ with register(subparsers).
-COMMANDS = ("check", "grade", "dev")
+COMMANDS = ("check", "list", "hint", "watch", "init", "reset", "grade", "dev")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"grader: {exc}", file=sys.stderr)
+        from grader.messages import choose_language
+        print(f"grader: {exc.render(choose_language(getattr(args, 'lang', None)))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("grader: interrupted", file=sys.stderr)

@@ -158,6 +158,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diag_not_learning": {
         "en": "the network did not learn at all: accuracy stayed near chance (0.1)",
         "ja": "まったく学習していません。認識精度が偶然の水準 (0.1) のままです"},
+    # -- errors of the command itself ------------------------------------------------------
+    "err.no_folder": {"en": "no such folder: {path}", "ja": "フォルダがありません: {path}"},
+    "err.not_folder": {"en": "not a folder: {path}", "ja": "フォルダではありません: {path}"},
+    "err.no_files": {
+        "en": "{path} holds none of the submission files ({files}); is this the right folder?",
+        "ja": "{path} に提出ファイル ({files}) が 1 つもありません。フォルダは合っていますか?"},
+    "err.unknown_exercise": {
+        "en": "unknown exercise {name!r}; the exercises are: {exercises}",
+        "ja": "{name!r} という課題はありません。課題は次のとおりです: {exercises}"},
+    "err.no_stubs": {
+        "en": "the exercise stubs are missing from this installation; reinstall backprop-grader",
+        "ja": "課題のひな形が見つかりません。backprop-grader を入れ直してください"},
+    "err.init_exists": {
+        "en": "{path} already holds {files}; nothing was written (grader init never overwrites)",
+        "ja": "{path} にはすでに {files} があります。何も書き込んでいません (grader init は上書きしません)"},
+    "err.no_file": {"en": "{path} does not exist", "ja": "{path} がありません"},
+    "err.reset_syntax": {
+        "en": "{path} has a syntax error at line {line}; fix it (or restore a .bak) before resetting",
+        "ja": "{path} の {line} 行目に文法エラーがあります。直してから (または .bak から戻してから) リセットしてください"},
+    "err.reset_missing": {
+        "en": "{path} no longer defines {names}; copy it from `grader init` into a new folder instead",
+        "ja": "{path} に {names} がありません。`grader init` で新しいフォルダに作ってコピーしてください"},
+    "err.nothing_to_reset": {
+        "en": "{exercise} has no code of its own to reset (it uses your TwoLayerNet)",
+        "ja": "{exercise} にはリセットするコードがありません (あなたの TwoLayerNet を使います)"},
     # -- the report's own words -------------------------------------------------------------
     "state.passed": {"en": "passed", "ja": "合格"},
     "state.failed": {"en": "failed", "ja": "不合格"},
@@ -188,6 +213,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.live_exercises": {"en": "checking", "ja": "採点中"},
     "ui.live_training": {"en": "training on MNIST", "ja": "MNIST で学習中"},
     "ui.live_accuracy": {"en": "test accuracy {accuracy:.3f}", "ja": "テスト認識精度 {accuracy:.3f}"},
+    "ui.list_title": {"en": "Exercises in {path}", "ja": "{path} の課題"},
+    "ui.topic": {"en": "Topic", "ja": "内容"},
+    "ui.file": {"en": "File", "ja": "ファイル"},
+    "ui.hint_more": {"en": "More: grader hint {exercise} --more ({left} step(s) left)",
+                     "ja": "続き: grader hint {exercise} --more (残り {left} 段階)"},
+    "ui.hint_last": {"en": "That was the last step: the rest is yours to write.",
+                     "ja": "ヒントはここまでです。あとは自分で書いてみましょう。"},
+    "ui.init_done": {"en": "Wrote fresh exercises to {path}. Start with: grader check {path}",
+                     "ja": "{path} に課題を作りました。まず grader check {path} を実行しましょう"},
+    "ui.reset_done": {"en": "{exercise} in {file} is back to its stub. Your previous file: {backup}",
+                      "ja": "{file} の {exercise} を最初の状態に戻しました。前のファイル: {backup}"},
+    "ui.watch_start": {"en": "Watching {path} (Ctrl-C to stop). Save a file to re-check.",
+                       "ja": "{path} を監視しています (Ctrl-C で終了)。保存すると採点し直します。"},
+    "ui.watch_changed": {"en": "{files} changed: re-checking {exercises}",
+                         "ja": "{files} が変わりました: {exercises} を採点し直します"},
+    "ui.watch_passed": {"en": "{exercise} passed!", "ja": "{exercise} に合格しました!"},
+    "ui.curve_title": {"en": "Learning curve (test accuracy)", "ja": "学習曲線 (テスト認識精度)"},
+    "ui.curve_caption": {
+        "en": "iterations {first} → {last}: accuracy {start:.3f} → {end:.3f} (target {target:.2f}; ▁ ≤ 0.8, █ = 1.0)",
+        "ja": "学習回数 {first} → {last}: 認識精度 {start:.3f} → {end:.3f} (目標 {target:.2f}; ▁ ≤ 0.8, █ = 1.0)"},
+    "ui.plot_saved": {"en": "Pictures saved: {files}", "ja": "図を保存しました: {files}"},
+    "ui.plot_needs_matplotlib": {
+        "en": "--plot needs matplotlib: pip install 'backprop-grader[plot]'",
+        "ja": "--plot には matplotlib が必要です: pip install 'backprop-grader[plot]'"},
     "ui.accuracy": {"en": "test accuracy {accuracy:.4f} after {iterations} iterations",
                     "ja": "{iterations} 回の学習でテスト認識精度 {accuracy:.4f}"},
 }

@@ -26,7 +26,12 @@ SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_
 
 
 class SubmissionError(Exception):
-    """The submission folder cannot be graded at all (exit code 2)."""
+    """The submission folder cannot be graded at all (exit code 2); `key` is a message key."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(f"{key}: {params}")
+        self.key = key
+        self.params = params
 
 
 @dataclass
@@ -43,12 +48,11 @@ class Budgets:
 
 def validate_submission(path: Path) -> Path:
     if not path.exists():
-        raise SubmissionError(f"no such folder: {path}")
+        raise SubmissionError("err.no_folder", path=str(path))
     if not path.is_dir():
-        raise SubmissionError(f"not a folder: {path}")
+        raise SubmissionError("err.not_folder", path=str(path))
     if not any((path / name).is_file() for name in SUBMISSION_FILES):
-        raise SubmissionError(
-            f"{path} holds none of the submission files ({', '.join(SUBMISSION_FILES)})")
+        raise SubmissionError("err.no_files", path=str(path), files=", ".join(SUBMISSION_FILES))
     return path.resolve()
 
 

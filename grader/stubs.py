@@ -36,6 +36,11 @@ def _functions(tree: ast.Module):
                     yield f"{node.name}.{item.name}", item
 
 
+def defined_names(tree: ast.Module) -> set[str]:
+    """Qualified names ("Relu.forward", "buy_apple_orange") defined at the top of a module."""
+    return {qualname for qualname, _ in _functions(tree)}
+
+
 def stub_source(source: str, file: str, only: set[str] | None = None) -> str:
     """`source` with the bodies the student writes replaced by the stub's raise.
 

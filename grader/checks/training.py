@@ -91,7 +91,9 @@ def accuracy(ctx: CheckContext) -> None:
         final = dict(curve)[reached_at]
     else:
         final = _accuracy(params, x_test, t_test)
-    ctx.notes.update(curve=curve, iterations=iteration, test_accuracy=final)
+    # W1's columns are what the first layer learnt to look for: --plot draws them as 28x28 images.
+    ctx.notes.update(curve=curve, iterations=iteration, test_accuracy=final,
+                     target=settings.mnist_target, W1=params["W1"].astype(np.float32))
     if not reached:
         if not all(np.all(np.isfinite(p)) for p in params.values()):
             diagnosis = Message("diag_diverged", {})

@@ -23,6 +23,8 @@ def register(sub) -> None:
     parser.add_argument("--min-score", type=float, help="exit 0 when the score reaches this")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="a grader.toml or pyproject.toml with [tool.grader] (default: found nearby)")
+    parser.add_argument("--plot", type=Path, metavar="DIR",
+                        help="save the learning curve and W1 as PNG pictures in DIR (needs matplotlib)")
     add_limit_options(parser)
     parser.set_defaults(func=run)
 
@@ -55,7 +57,7 @@ def split_targets(targets: list[str]) -> tuple[Path, list[str]]:
     for name in rest:
         exercise = catalog.find(name)
         if exercise is None:
-            raise UsageError(f"unknown exercise {name!r}; the exercises are: {', '.join(catalog.ORDER)}")
+            raise UsageError("err.unknown_exercise", name=name, exercises=", ".join(catalog.ORDER))
         ids.append(exercise.id)
     return path, ids
 
@@ -117,10 +119,14 @@ def budgets_from(args, config):
 def run(args) -> int:
     from grader.messages import choose_language
     from grader.report import github, write_report
-    from grader.runner import SubmissionError, run as run_checks
+    from grader.runner import SubmissionError, run as run_checks, validate_submission
 
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
+    try:
+        validate_submission(path)
+    except SubmissionError as exc:
+        raise UsageError(exc.key, **exc.params) from None
     config = load_config(args, path)
     progress = None
     if args.format == "rich" and not args.output:
@@ -134,13 +140,29 @@ def run(args) -> int:
                                 on_result=progress.exercise_done if progress else None,
                                 points=config.points)
     except SubmissionError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(exc.key, **exc.params) from None
     write_report(report, args.format, args.output, lang)
+    if args.plot is not None:
+        _plot(report, args.plot, lang)
     # Annotations are workflow commands on stdout, unless a machine format is being written there.
     github.publish(report, lang, to_stdout=args.format == "rich" or bool(args.output))
     if args.min_score is not None:
         return EXIT_PASSED if report.score >= args.min_score else EXIT_FAILED
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _plot(report, folder: Path, lang: str) -> None:
+    import sys
+
+    from grader.messages import say
+    from grader.plots import PlotUnavailable, write_plots
+    try:
+        files = write_plots(report, folder)
+    except PlotUnavailable:
+        print(f"grader: {say('ui.plot_needs_matplotlib', lang)}", file=sys.stderr)
+        return
+    if files:
+        print(say("ui.plot_saved", lang, files=", ".join(str(f) for f in files)), file=sys.stderr)
 
 
 class _nothing:

@@ -5,7 +5,20 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
-    """The command itself cannot run: a bad path or option (exit code 2)."""
+    """The command itself cannot run: a bad path or option (exit code 2).
+
+    Made with a message key of grader.messages (and its values) it is shown in the reader's
+    language; made with any other text, as that text.
+    """
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def render(self, lang: str) -> str:
+        from grader.messages import MESSAGES, say
+        return say(self.key, lang, **self.params) if self.key in MESSAGES else self.key
 
 
 def add_language_option(parser) -> None:

@@ -34,10 +34,45 @@ def render(report: Report, lang: str = "en") -> Group:
         if exercise.output.strip():
             parts.append(Panel(Text(exercise.output.rstrip()), title=f"{exercise.exercise}: {say('ui.output', lang)}",
                                border_style="dim", title_align="left"))
+    curve = _learning_curve(report, lang)
+    if curve is not None:
+        parts.append(curve)
     parts.append(Text(say("ui.score", lang, score=report.score, max_score=report.max_score,
                           seconds=report.duration, seed=report.seed), style="bold"))
     parts.append(_next_step(report, lang))
     return Group(*parts)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 60, low: float = 0.0, high: float = 1.0) -> str:
+    """Values in [low, high] as one line of block characters, resampled to at most `width`."""
+    if not values:
+        return ""
+    if len(values) > width:
+        values = [values[int(i * len(values) / width)] for i in range(width - 1)] + [values[-1]]
+    span = (high - low) or 1.0
+    return "".join(SPARKS[min(len(SPARKS) - 1, max(0, int((v - low) / span * (len(SPARKS) - 1) + 0.5)))]
+                   for v in values)
+
+
+def _learning_curve(report: Report, lang: str) -> Panel | None:
+    """The MNIST run as iterations against test accuracy, drawn in the terminal."""
+    for exercise in report.exercises:
+        for check in exercise.checks:
+            curve = check.extra.get("curve")
+            if curve and len(curve) > 1:
+                accuracies = [a for _, a in curve]
+                body = Text()
+                # 0.8 to 1.0 is where a run is won or lost; lower accuracies share the bottom block.
+                body.append(sparkline(accuracies, low=0.8, high=1.0), style="cyan")
+                body.append("\n" + say("ui.curve_caption", lang, first=curve[0][0], last=curve[-1][0],
+                                       start=accuracies[0], end=accuracies[-1],
+                                       target=check.extra.get("target", 0.94)), style="dim")
+                return Panel(body, title=say("ui.curve_title", lang), title_align="left",
+                             border_style="cyan", expand=False)
+    return None
 
 
 def _table(report: Report, lang: str) -> Table:

@@ -1,0 +1,49 @@
+"""`grader list [PATH]`: the exercises in the book's order, their state and points, what is next."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("list", help="the exercises in book order, with state and points / 課題の一覧")
+    parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
+    add_language_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader import catalog
+    from grader.messages import choose_language, say
+    from grader.report.rich_report import state_text
+    from grader.runner import SubmissionError, run as run_checks
+
+    lang = choose_language(args.lang)
+    try:
+        report = run_checks(args.path)
+    except SubmissionError as exc:
+        raise UsageError(exc.key, **exc.params) from None
+    table = Table(title=say("ui.list_title", lang, path=report.submission), title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(say("ui.exercise", lang), no_wrap=True)
+    table.add_column(say("ui.topic", lang))
+    table.add_column(say("ui.file", lang), no_wrap=True)
+    table.add_column(say("ui.state", lang), no_wrap=True)
+    table.add_column(say("ui.points", lang), justify="right", no_wrap=True)
+    upcoming = report.next_exercise()
+    for number, result in enumerate(report.exercises, 1):
+        exercise = catalog.BY_ID[result.exercise]
+        marker = " ←" if upcoming is not None and result.exercise == upcoming.exercise else ""
+        table.add_row(str(number), result.exercise + marker, exercise.title[lang], exercise.file,
+                      state_text(result.state, lang), f"{result.score:g}/{result.max_score:g}")
+    console = Console()
+    console.print(table)
+    if upcoming is None:
+        console.print(say("ui.all_passed", lang), style="bold green")
+    else:
+        console.print(say("ui.next", lang, exercise=upcoming.exercise, file=upcoming.file), style="bold")
+    return EXIT_PASSED

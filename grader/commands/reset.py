@@ -1,0 +1,71 @@
+"""`grader reset EXERCISE [PATH]`: put one exercise's stub back, keeping everything else.
+
+Only the bodies the exercise asks for are replaced (found with ast); the rest of the student's
+file stays as it is, and the file as it was is kept beside it as `<file>.<time>.bak` first.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("reset", help="restore one exercise's stub, with a backup / 課題を最初の状態に戻す")
+    parser.add_argument("exercise", metavar="EXERCISE")
+    parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
+    add_language_option(parser)
+    parser.set_defaults(func=run)
+
+
+def backup_of(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 1
+    while candidate.exists():  # two resets in one second keep both backups
+        candidate = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+        n += 1
+    return candidate
+
+
+def reset_exercise(exercise, folder: Path) -> Path:
+    """Rewrite the exercise's file with its stub bodies restored; returns the backup's path."""
+    import ast
+
+    from grader.stubs import defined_names, stub_source
+
+    path = folder / exercise.file
+    if not path.is_file():
+        raise UsageError("err.no_file", path=str(path))
+    original = path.read_text(encoding="utf-8")
+    try:
+        missing = [name for name in exercise.writes if name not in defined_names(ast.parse(original))]
+    except SyntaxError as exc:
+        raise UsageError("err.reset_syntax", path=str(path), line=exc.lineno or 0) from None
+    if missing:
+        raise UsageError("err.reset_missing", path=str(path), names=", ".join(missing))
+    updated = stub_source(original, exercise.file, only=set(exercise.writes))
+    backup = backup_of(path)
+    backup.write_text(original, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.reset.tmp")
+    tmp.write_text(updated, encoding="utf-8")
+    os.replace(tmp, path)
+    return backup
+
+
+def run(args) -> int:
+    from grader import catalog
+    from grader.messages import choose_language, say
+
+    lang = choose_language(args.lang)
+    exercise = catalog.find(args.exercise)
+    if exercise is None:
+        raise UsageError("err.unknown_exercise", name=args.exercise, exercises=", ".join(catalog.ORDER))
+    if not exercise.writes:
+        raise UsageError("err.nothing_to_reset", exercise=exercise.id)
+    backup = reset_exercise(exercise, args.path)
+    print(say("ui.reset_done", lang, exercise=exercise.id, file=str(args.path / exercise.file),
+              backup=str(backup)))
+    return EXIT_PASSED

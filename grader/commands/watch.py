@@ -1,0 +1,116 @@
+"""`grader watch [PATH]`: re-check what a save changed, as you work.
+
+Polling (modification time and size, then a content hash) rather than file-system events:
+it works the same on network drives, WSL and Google Drive, where events are unreliable.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("watch", help="re-check on every save / 保存するたびに採点し直す")
+    parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
+    parser.add_argument("--interval", type=float, default=0.5, metavar="SECONDS",
+                        help="how often to look for changes (default 0.5)")
+    parser.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)  # for tests
+    add_language_option(parser)
+    parser.set_defaults(func=run)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
+    found = {}
+    for path in sorted(folder.glob("*.py")):
+        try:
+            stat = path.stat()
+            found[path.name] = (stat.st_mtime_ns, stat.st_size, "")
+        except OSError:
+            continue
+    return found
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def changed_files(folder: Path, before: dict, after: dict, hashes: dict) -> list[str]:
+    """Files whose stat changed and whose content really differs (editors touch files needlessly)."""
+    changed = []
+    for name in sorted(set(before) | set(after)):
+        if before.get(name, (None,))[:2] == after.get(name, (None,))[:2]:
+            continue
+        digest = _digest(folder / name)
+        if hashes.get(name) != digest:
+            hashes[name] = digest
+            changed.append(name)
+    return changed
+
+
+def affected_exercises(files: list[str]) -> list[str]:
+    """Exercises in the changed files, and every exercise that depends on one of them."""
+    from grader import catalog
+    if "functions.py" in files:  # every layer imports it
+        return list(catalog.ORDER)
+    hit = {e.id for e in catalog.EXERCISES if e.file in files}
+    grew = True
+    while grew:
+        more = {e.id for e in catalog.EXERCISES if set(e.depends_on) & hit} - hit
+        grew = bool(more)
+        hit |= more
+    return [e for e in catalog.ORDER if e in hit]
+
+
+def run(args) -> int:
+    from rich.console import Console
+
+    from grader.messages import choose_language, say
+    from grader.report import rich_report
+    from grader.results import State
+    from grader.runner import SubmissionError, run as run_checks, validate_submission
+
+    lang = choose_language(args.lang)
+    try:
+        folder = validate_submission(args.path)
+    except SubmissionError as exc:
+        raise UsageError(exc.key, **exc.params) from None
+    console = Console()
+    states: dict[str, State] = {}
+    runs = 0
+
+    def check(exercises) -> None:
+        nonlocal runs
+        report = run_checks(folder, exercises)
+        console.print(rich_report.render(report, lang))
+        for result in report.exercises:
+            if result.state is State.PASSED and states.get(result.exercise) not in (None, State.PASSED):
+                console.print(say("ui.watch_passed", lang, exercise=result.exercise), style="bold green")
+            states[result.exercise] = result.state
+        runs += 1
+
+    console.print(say("ui.watch_start", lang, path=str(folder)), style="bold")
+    before = snapshot(folder)
+    hashes = {name: _digest(folder / name) for name in before}
+    check(None)
+    try:
+        while args.max_runs is None or runs < args.max_runs:
+            time.sleep(args.interval)
+            after = snapshot(folder)
+            files = changed_files(folder, before, after, hashes)
+            before = after
+            if files:
+                exercises = affected_exercises(files)
+                if exercises:
+                    console.rule(say("ui.watch_changed", lang, files=", ".join(files),
+                                     exercises=", ".join(exercises)))
+                    check(exercises)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_PASSED

@@ -24,10 +24,17 @@ class NotebookReport:
         from rich.console import Console
         console = Console(record=True, width=110, force_jupyter=False, file=_Null())
         console.print(self.__rich__())
-        return {"text/plain": console.export_text(), "text/html": console.export_html(inline_styles=True)}
+        text = console.export_text(clear=False)
+        html = console.export_html(inline_styles=True, code_format=_HTML)
+        return {"text/plain": text, "text/html": html}
 
     def __repr__(self) -> str:
         return f"<grader report {self.report.score:g}/{self.report.max_score:g} for {self.report.submission}>"
+
+
+# A fragment, not a whole page: notebook cells embed it.
+_HTML = ('<pre style="font-family:Menlo,\'DejaVu Sans Mono\',consolas,monospace;line-height:1.25;'
+         'white-space:pre">{code}</pre>')
 
 
 class _Null:

@@ -1,0 +1,78 @@
+"""The student loop: init, list, hint, reset and watch never lose work and do what they say."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from grader.cli import main
+from tests.conftest import EXERCISES, ROOT, SOLUTIONS, copy_submission
+
+
+def test_init_writes_stubs_and_never_overwrites(tmp_path, capsys):
+    target = tmp_path / "mine"
+    assert main(["init", str(target)]) == 0
+    assert (target / "layers.py").read_text() == (EXERCISES / "layers.py").read_text()
+    (target / "layers.py").write_text("# my work\n")
+    assert main(["init", str(target)]) == 2
+    assert (target / "layers.py").read_text() == "# my work\n"
+    assert "never overwrites" in capsys.readouterr().err
+
+
+def test_reset_restores_one_class_and_keeps_a_backup(tmp_path, capsys):
+    folder = copy_submission(SOLUTIONS, tmp_path / "mine")
+    before = (folder / "layers.py").read_text()
+    assert main(["reset", "sigmoid", str(folder)]) == 0
+    after = (folder / "layers.py").read_text()
+    backups = list(folder.glob("layers.py.*.bak"))
+    assert len(backups) == 1 and backups[0].read_text() == before
+    assert "write Sigmoid.forward" in after and "write Sigmoid.backward" in after
+    assert "np.dot(dout, self.W.T)" in after and "self.mask = x <= 0" in after
+    assert main(["reset", "sigmoid", str(folder)]) == 0  # a second reset keeps both backups
+    assert len(list(folder.glob("layers.py.*.bak"))) == 2
+
+
+def test_reset_refuses_a_file_it_cannot_parse(tmp_path, capsys):
+    folder = copy_submission(SOLUTIONS, tmp_path / "mine")
+    (folder / "layers.py").write_text("class Relu(:\n")
+    assert main(["reset", "relu", str(folder)]) == 2
+    assert (folder / "layers.py").read_text() == "class Relu(:\n"
+    assert not list(folder.glob("*.bak"))
+
+
+def test_hint_steps_are_remembered(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
+    assert main(["hint", "Affine", "--lang", "en"]) == 0
+    first = capsys.readouterr().out
+    assert "(1/4)" in first and "Follow the shapes" in first
+    main(["hint", "Affine", "--more", "--lang", "en"])
+    assert "(2/4)" in capsys.readouterr().out
+    main(["hint", "Affine", "--lang", "en"])
+    assert "(2/4)" in capsys.readouterr().out
+    main(["hint", "Affine", "--level", "9", "--lang", "ja"])
+    last = capsys.readouterr().out
+    assert "(4/4)" in last and "ヒントはここまで" in last
+    assert main(["hint", "Conv2d"]) == 2
+
+
+def test_list_marks_the_next_exercise(capsys):
+    assert main(["list", str(EXERCISES), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "MulLayer ←" in out and "not started" in out
+
+
+def test_watch_rechecks_after_a_save(tmp_path):
+    folder = copy_submission(EXERCISES, tmp_path / "mine")
+    watcher = subprocess.Popen([sys.executable, "-m", "grader", "watch", str(folder), "--interval", "0.2",
+                                "--max-runs", "2", "--lang", "en"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(4)  # the first check of the untouched stubs
+        solved = (SOLUTIONS / "layers.py").read_text()
+        (folder / "layers.py").write_text(solved)
+        out, _ = watcher.communicate(timeout=120)
+    finally:
+        watcher.kill()
+    assert out.count("Score:") == 2, out
+    assert "layers.py changed" in out
+    assert "MulLayer passed!" in out

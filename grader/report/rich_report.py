@@ -1,6 +1,7 @@
 """The terminal report: a table of exercises, then what went wrong and how to think about it."""
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -112,8 +113,10 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
             body.append(f"    {line.code}\n")
     if check.comparison is not None:
         c = check.comparison
-        body.append(f"  {c.quantity} {say('ui.expected', lang)}: {c.expected}\n")
-        body.append(f"  {c.quantity} {say('ui.got', lang)}:      {c.got}\n")
+        labels = [f"{c.quantity} {say('ui.expected', lang)}:", f"{c.quantity} {say('ui.got', lang)}:"]
+        width = max(cell_len(label) for label in labels)
+        for label, value in zip(labels, (c.expected, c.got)):
+            body.append(f"  {label}{' ' * (width - cell_len(label))} {value}\n")
         if c.where:
             body.append(f"  {say('ui.worst', lang)} {c.where}\n", style="dim")
     if check.diagnosis is not None:

@@ -10,7 +10,8 @@ import importlib
 import os
 import sys
 
-from grader.commands.common import EXIT_PASSED, EXIT_USAGE, UsageError
+from grader.commands import common
+from grader.commands.common import EXIT_PASSED, EXIT_USAGE, UsageError, tr
 
 # Each name is a module in grader/commands/ with register(subparsers).
 COMMANDS = ("check", "list", "hint", "watch", "init", "reset", "grade", "dev")
@@ -19,7 +20,7 @@ COMMANDS = ("check", "list", "hint", "watch", "init", "reset", "grade", "dev")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="grader",
-        description="Grade chapter 5 of 'Deep Learning from Scratch' (backpropagation), exercise by exercise.")
+        description=tr("cli.description"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"grader.commands.{name}").register(sub)
@@ -47,11 +48,24 @@ def _quiet_blas_threads() -> None:
         os.environ.setdefault(var, "1")
 
 
+def _language_of(argv: list[str]) -> str:
+    """--lang as given anywhere on the line (help is printed before options are parsed)."""
+    from grader.messages import choose_language
+    for i, word in enumerate(argv):
+        if word == "--lang" and i + 1 < len(argv):
+            return choose_language(argv[i + 1])
+        if word.startswith("--lang="):
+            return choose_language(word.split("=", 1)[1])
+    return choose_language(None)
+
+
 def main(argv: list[str] | None = None) -> int:
     _quiet_blas_threads()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    common.HELP_LANGUAGE = _language_of(argv)
     parser = build_parser()
     try:
-        args = parse(parser, sys.argv[1:] if argv is None else list(argv))
+        args = parse(parser, argv)
     except SystemExit as exc:  # argparse has already printed why (or the help)
         return EXIT_USAGE if exc.code else EXIT_PASSED
     if not getattr(args, "func", None):

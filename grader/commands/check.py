@@ -5,35 +5,34 @@ import argparse
 import os
 from pathlib import Path
 
-from grader.commands.common import EXIT_FAILED, EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_FAILED, EXIT_PASSED, UsageError, add_language_option, tr
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("check", help="check a submission folder (default ./exercises)",
-                            description="Check a submission folder exercise by exercise. "
-                                        "提出フォルダを課題ごとに採点します。")
+    parser = sub.add_parser("check", help=tr("cli.check"),
+                            description=tr("cli.check.description"))
     parser.add_argument("targets", nargs="*", metavar="[PATH] [EXERCISE]",
-                        help="the submission folder, then optionally exercise ids (case-insensitive)")
+                        help=tr("cli.check.targets"))
     parser.add_argument("--format", choices=("rich", "json", "junit"), default="rich",
-                        help="rich: the terminal report; json: Gradescope's results.json; junit: JUnit XML")
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+                        help=tr("cli.check.format"))
+    parser.add_argument("--output", metavar="FILE", help=tr("cli.check.output"))
     add_language_option(parser)
     parser.add_argument("--seed", type=int, default=None,
-                        help="seed for the random inputs (default: $GRADER_SEED, the config, or 0)")
-    parser.add_argument("--min-score", type=float, help="exit 0 when the score reaches this")
+                        help=tr("cli.check.seed"))
+    parser.add_argument("--min-score", type=float, help=tr("cli.check.min_score"))
     parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="a grader.toml or pyproject.toml with [tool.grader] (default: found nearby)")
+                        help=tr("cli.check.config"))
     parser.add_argument("--plot", type=Path, metavar="DIR",
-                        help="save the learning curve and W1 as PNG pictures in DIR (needs matplotlib)")
+                        help=tr("cli.check.plot"))
     add_limit_options(parser)
     parser.set_defaults(func=run)
 
 
 def add_limit_options(parser) -> None:
     parser.add_argument("--timeout", type=positive_seconds, metavar="SECONDS",
-                        help="time budget per exercise (default 60; MNIST training has its own, 300)")
+                        help=tr("cli.check.timeout"))
     parser.add_argument("--memory-mb", type=int, metavar="N",
-                        help="address-space limit of the process running student code (default 2048)")
+                        help=tr("cli.check.memory"))
 
 
 def positive_seconds(text: str) -> float:

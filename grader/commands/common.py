@@ -3,6 +3,14 @@ from __future__ import annotations
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+# The language of --help, chosen by cli.main before the parser is built.
+HELP_LANGUAGE = "en"
+
+
+def tr(key: str) -> str:
+    from grader.messages import say
+    return say(key, HELP_LANGUAGE)
+
 
 class UsageError(Exception):
     """The command itself cannot run: a bad path or option (exit code 2).
@@ -23,4 +31,4 @@ class UsageError(Exception):
 
 def add_language_option(parser) -> None:
     parser.add_argument("--lang", choices=("ja", "en"),
-                        help="language of the output (default: from LANG / LC_ALL / LANGUAGE)")
+                        help=tr("cli.lang"))

@@ -9,15 +9,15 @@ import json
 import os
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("hint", help="a hint for an exercise, one step at a time / ヒント")
+    parser = sub.add_parser("hint", help=tr("cli.hint"))
     parser.add_argument("exercise", metavar="EXERCISE")
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--more", action="store_true", help="the next step / 次のヒント")
-    group.add_argument("--level", type=int, metavar="N", help="show steps 1..N")
+    group.add_argument("--more", action="store_true", help=tr("cli.hint.more"))
+    group.add_argument("--level", type=int, metavar="N", help=tr("cli.hint.level"))
     add_language_option(parser)
     parser.set_defaults(func=run)
 

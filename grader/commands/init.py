@@ -4,11 +4,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("init", help="write fresh exercise stubs into DIR / 課題のひな形を作る")
+    parser = sub.add_parser("init", help=tr("cli.init"))
     parser.add_argument("target", type=Path, metavar="DIR")
     add_language_option(parser)
     parser.set_defaults(func=run)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("list", help="the exercises in book order, with state and points / 課題の一覧")
+    parser = sub.add_parser("list", help=tr("cli.list"))
     parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
     add_language_option(parser)
     parser.set_defaults(func=run)

@@ -9,11 +9,11 @@ import os
 import time
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("reset", help="restore one exercise's stub, with a backup / 課題を最初の状態に戻す")
+    parser = sub.add_parser("reset", help=tr("cli.reset"))
     parser.add_argument("exercise", metavar="EXERCISE")
     parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
     add_language_option(parser)

@@ -10,14 +10,14 @@ import hashlib
 import time
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("watch", help="re-check on every save / 保存するたびに採点し直す")
+    parser = sub.add_parser("watch", help=tr("cli.watch"))
     parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
     parser.add_argument("--interval", type=float, default=0.5, metavar="SECONDS",
-                        help="how often to look for changes (default 0.5)")
+                        help=tr("cli.watch.interval"))
     parser.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)  # for tests
     add_language_option(parser)
     parser.set_defaults(func=run)

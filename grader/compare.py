@@ -28,6 +28,8 @@ class CheckFailed(Exception):
 
 def preview(value, entries: int = 4) -> str:
     """A few entries of an array, enough to see a pattern without flooding the report."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _num(value[()])
     if isinstance(value, np.ndarray):
         flat = value.reshape(-1)
         shown = ", ".join(_num(v) for v in flat[:entries])

@@ -86,11 +86,21 @@ def grade_batch(jobs: int, count: int = 20) -> float | None:
 
 
 def profile_check(path: Path) -> str:
-    """cProfile of one whole `grader check solutions`, cumulative time, grader's own functions."""
-    code = ("import cProfile, pstats, io; from pathlib import Path; from grader.runner import run; "
+    """cProfile of one `grader check solutions` (main thread: the layer checks) and of the MNIST
+    exercise on its own (which a full run executes on a second thread, out of cProfile's sight)."""
+    code = ("import cProfile, pstats, io, time; from pathlib import Path; "
+            "from grader import catalog; from grader.runner import run, _run_exercise; "
+            "from grader.checks.context import Settings; from grader.session import WorkerSession; "
+            "out = io.StringIO(); "
             "p = cProfile.Profile(); p.enable(); run(Path('solutions')); p.disable(); "
-            "s = io.StringIO(); pstats.Stats(p, stream=s).sort_stats('cumulative').print_stats('grader', 18); "
-            "print(s.getvalue())")
+            "out.write('== grader check solutions (main thread) ==\\n'); "
+            "pstats.Stats(p, stream=out).sort_stats('cumulative').print_stats('grader', 15); "
+            "s = WorkerSession(Path('solutions')); p = cProfile.Profile(); p.enable(); "
+            "_run_exercise(catalog.BY_ID['train_neuralnet'], s, Settings(), time.monotonic() + 300, "
+            "Path('solutions').resolve()); p.disable(); s.close(); "
+            "out.write('== train_neuralnet alone (parent side; the worker computes meanwhile) ==\\n'); "
+            "pstats.Stats(p, stream=out).sort_stats('tottime').print_stats(15); "
+            "print(out.getvalue())")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
     path.write_text(out.stdout, encoding="utf-8")

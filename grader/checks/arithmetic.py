@@ -23,11 +23,17 @@ def _operand_cases(ctx: CheckContext):
 
 
 def _check_forward(ctx: CheckContext, cls: str, combine) -> None:
+    from grader.checks.activations import expect_unchanged
     for x, y in _operand_cases(ctx):
         layer = ctx.new("layers", cls)
-        got = ctx.call(layer, f"{cls}.forward", x, y)
+        arrays = isinstance(x, np.ndarray)
+        x_arg, y_arg = (ctx.put(x), ctx.put(y)) if arrays else (x, y)
+        got = ctx.call(layer, f"{cls}.forward", x_arg, y_arg)
         expect_close(got, combine(np.asarray(x), np.asarray(y)), method=f"{cls}.forward",
                      quantity="out", threshold=VALUE_THRESHOLD, allow_scalar_broadcast=True)
+        if arrays:
+            expect_unchanged(ctx, x_arg, x, f"{cls}.forward", "x")
+            expect_unchanged(ctx, y_arg, y, f"{cls}.forward", "y")
 
 
 def _check_backward(ctx: CheckContext, cls: str, combine) -> None:

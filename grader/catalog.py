@@ -26,6 +26,7 @@ class Exercise:
     depends_on: tuple[str, ...] = ()
     hints: tuple[dict, ...] = ()    # each {"ja": ..., "en": ...}, gentlest first
     writes: tuple[str, ...] = ()    # what the student writes: "Class.method" or "function"
+    section: str = ""               # where the book explains it
 
     @property
     def points(self) -> float:
@@ -49,7 +50,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "backward は (dx, dy) の順に 2 つ返します。dx は dout と y から、dy は dout と x から作ります。",
              "en": "backward returns two values in the order (dx, dy): dx from dout and y, dy from dout and x."},
         ),
-        writes=("MulLayer.forward", "MulLayer.backward")),
+        writes=("MulLayer.forward", "MulLayer.backward"), section="5.4.1"),
     Exercise(
         "AddLayer", "layers.py",
         {"ja": "加算レイヤ", "en": "Addition layer"},
@@ -60,7 +61,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "加算ノードの逆伝播は、上流の勾配をそのまま両方の入力へ流します。",
              "en": "An addition node passes the upstream gradient unchanged to both inputs."},
         ),
-        writes=("AddLayer.forward", "AddLayer.backward")),
+        writes=("AddLayer.forward", "AddLayer.backward"), section="5.4.2"),
     Exercise(
         "buy_apple_orange", "buy_apple_orange.py",
         {"ja": "りんごとみかんの計算グラフ", "en": "The apple and orange graph"},
@@ -74,7 +75,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "引数の値を使い、数値を書き込まないでください。採点はランダムな値でも確かめます。",
              "en": "Use the arguments, never literal numbers: the grader also tries random prices."},
         ),
-        writes=("buy_apple_orange",)),
+        writes=("buy_apple_orange",), section="5.4.2"),
     Exercise(
         "Relu", "layers.py",
         {"ja": "ReLU レイヤ", "en": "ReLU layer"},
@@ -87,7 +88,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "forward で受け取った x を書き換えないこと。コピーしてから 0 を代入します。",
              "en": "Do not modify the x that forward received: copy it before writing zeros."},
         ),
-        writes=("Relu.forward", "Relu.backward")),
+        writes=("Relu.forward", "Relu.backward"), section="5.5.1"),
     Exercise(
         "Sigmoid", "layers.py",
         {"ja": "Sigmoid レイヤ", "en": "Sigmoid layer"},
@@ -98,7 +99,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "シグモイドの微分は y(1 - y) です。上流の勾配と要素ごとに掛けます。",
              "en": "The sigmoid's derivative is y(1 - y), multiplied element-wise with the upstream gradient."},
         ),
-        writes=("Sigmoid.forward", "Sigmoid.backward")),
+        writes=("Sigmoid.forward", "Sigmoid.backward"), section="5.5.2"),
     Exercise(
         "Affine", "layers.py",
         {"ja": "Affine レイヤ", "en": "Affine layer"},
@@ -113,7 +114,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "W と b をコピーせず、そのまま持ってください。学習で params が書き換わるのを見るためです。",
              "en": "Keep W and b themselves, not copies: training updates params in place and the layer must see it."},
         ),
-        writes=("Affine.forward", "Affine.backward")),
+        writes=("Affine.forward", "Affine.backward"), section="5.6.2"),
     Exercise(
         "SoftmaxWithLoss", "layers.py",
         {"ja": "Softmax-with-Loss レイヤ", "en": "Softmax-with-Loss layer"},
@@ -126,7 +127,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "t はワンホットでもクラス番号の配列でも来ます。t.size == y.size で見分けられます。",
              "en": "t may be one-hot or an array of class indices: t.size == y.size tells them apart."},
         ),
-        writes=("SoftmaxWithLoss.forward", "SoftmaxWithLoss.backward")),
+        writes=("SoftmaxWithLoss.forward", "SoftmaxWithLoss.backward"), section="5.6.3"),
     Exercise(
         "TwoLayerNet", "two_layer_net.py",
         {"ja": "2 層ネットワークの勾配 (誤差逆伝播法)", "en": "Two-layer network gradient by backpropagation"},
@@ -140,7 +141,7 @@ EXERCISES: tuple[Exercise, ...] = (
             {"ja": "最後に各 Affine レイヤの dW と db を W1, b1, W2, b2 の辞書にまとめます。numerical_gradient は使いません。",
              "en": "Finally collect each Affine layer's dW and db into a dict W1, b1, W2, b2. Do not use numerical_gradient."},
         ),
-        writes=("TwoLayerNet.gradient",)),
+        writes=("TwoLayerNet.gradient",), section="5.7.2"),
     Exercise(
         "train_neuralnet", "two_layer_net.py",
         {"ja": "MNIST で学習する", "en": "Training on MNIST"},
@@ -151,7 +152,8 @@ EXERCISES: tuple[Exercise, ...] = (
              "en": "No new code here: a correct and fast TwoLayerNet.gradient is enough to learn."},
             {"ja": "学習が進まないなら、レイヤが params の配列そのものを使っているか (コピーしていないか) 確かめます。",
              "en": "If it does not learn, check that the layers use the params arrays themselves, not copies."},
-        )),
+        ),
+        section="5.7.4"),
 )
 
 BY_ID = {e.id: e for e in EXERCISES}

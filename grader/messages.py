@@ -82,6 +82,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "file_missing": {
         "en": "{file} is missing from the submission",
         "ja": "提出フォルダに {file} がありません"},
+    "mnist_unavailable": {
+        "en": "MNIST could not be loaded, so the network could not be trained (not your code's fault)",
+        "ja": "MNIST を読み込めなかったため学習できませんでした (あなたのコードの問題ではありません)"},
     "grader_bug": {
         "en": "the grader itself failed here; please report this with the text below",
         "ja": "採点プログラム自身がここで失敗しました。下の内容を添えて報告してください"},
@@ -230,8 +233,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.all_passed": {"en": "All exercises passed. Well done!",
                       "ja": "すべての課題に合格しました。おつかれさまでした!"},
     "ui.all_not_started": {
-        "en": "Nothing written yet: start with {exercise} in {file} (section 5.4 of the book).",
-        "ja": "まだ何も書かれていません。まず {file} の {exercise} から始めましょう (本書 5.4 節)。"},
+        "en": "Nothing written yet: start with {exercise} in {file} (section {section} of the book).",
+        "ja": "まだ何も書かれていません。まず {file} の {exercise} から始めましょう (本書 {section} 節)。"},
     "ui.live_exercises": {"en": "checking", "ja": "採点中"},
     "ui.live_training": {"en": "training on MNIST", "ja": "MNIST で学習中"},
     "ui.live_accuracy": {"en": "test accuracy {accuracy:.3f}", "ja": "テスト認識精度 {accuracy:.3f}"},

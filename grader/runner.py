@@ -18,6 +18,7 @@ from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
 from grader.compare import CheckFailed
+from grader.datasets import MnistError
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
 from grader.session import Limits, StudentException, WorkerDied, WorkerSession, WorkerTimeout
 
@@ -189,6 +190,9 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, submission: Path) -> C
         return CheckResult(**base, state=State.ERROR,
                            message=Message("worker_died", {"method": ctx.current,
                                                            "how": _how_it_ended(died)}))
+    except MnistError as missing:
+        return CheckResult(**base, state=State.ERROR, message=Message("mnist_unavailable", {}),
+                           exception=str(missing))
     except Exception as bug:  # the grader's own fault: report it, never lose the rest of the report
         return CheckResult(**base, state=State.ERROR, message=Message("grader_bug", {}),
                            exception=f"{type(bug).__name__}: {bug}")

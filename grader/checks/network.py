@@ -113,10 +113,10 @@ def full_network(ctx: CheckContext) -> None:
                           diagnosis=Message("diag_numerical_gradient", {})) from None
     ctx.notes["gradient_seconds"] = time.monotonic() - started
     grads = gradient_dict(raw, shapes)
-    _directional_checks(ctx, params, grads, x, labels)
+    directional_checks(ctx, params, grads, x, labels)
 
 
-def _directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, count: int = 3,
+def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, count: int = 3,
                         method: str = "TwoLayerNet.gradient") -> None:
     """d/de L(p + e v) by central differences against <grad, v>, for a few unit directions v."""
     directions = [{k: ctx.rng.normal(size=params[k].shape) for k in KEYS} for _ in range(count)]
@@ -132,15 +132,19 @@ def _directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels,
         scale = max(abs(numeric), abs(analytic), 1e-8)
         if abs(numeric - analytic) / scale > 1e-4:
             per_key = {k: float(np.sum(grads[k] * v[k])) for k in KEYS}
+            error = abs(numeric - analytic) / scale
             raise CheckFailed(
-                Message("directional_mismatch", {"method": method,
-                                                 "error": abs(numeric - analytic) / scale}),
-                Comparison("grads · v", f"{numeric:.6g}", f"{analytic:.6g}",
-                           abs(numeric - analytic) / scale, 1e-4,
+                Message("directional_mismatch", {"method": method, "error": error}),
+                Comparison("grads · v", f"{numeric:.6g}", f"{analytic:.6g}", error, 1e-4,
                            ", ".join(f"{k}: {val:.3g}" for k, val in per_key.items())),
-                Message("diag_factor", {"factor": analytic / numeric}) if numeric and
-                abs(analytic / numeric - round(analytic / numeric)) < 1e-3 and round(analytic / numeric) not in (0, 1)
-                else None)
+                _scale_relation(analytic, numeric))
 
 
-directional_checks = _directional_checks
+def _scale_relation(analytic: float, numeric: float) -> Message | None:
+    """A whole-number ratio (2, 100, ...) is the mark of a scaled gradient, e.g. a missing mean."""
+    if not numeric:
+        return None
+    ratio = analytic / numeric
+    if round(ratio) not in (0, 1) and abs(ratio - round(ratio)) < 1e-3:
+        return Message("diag_factor", {"factor": ratio})
+    return None

@@ -5,7 +5,8 @@ import argparse
 import os
 from pathlib import Path
 
-from grader.commands.common import EXIT_FAILED, EXIT_PASSED, UsageError, add_language_option, tr
+from grader.commands.common import (EXIT_FAILED, EXIT_PASSED, UsageError, add_language_option,
+                                    default_submission, submission_folder, tr)
 
 
 def register(sub) -> None:
@@ -48,7 +49,7 @@ def positive_seconds(text: str) -> float:
 def split_targets(targets: list[str]) -> tuple[Path, list[str]]:
     """The path is optional and comes first; exercise ids match case-insensitively."""
     from grader import catalog
-    path = Path("exercises")
+    path = default_submission()
     rest = list(targets)
     if rest and (catalog.find(rest[0]) is None or Path(rest[0]).is_dir()):
         path = Path(rest.pop(0))
@@ -118,14 +119,11 @@ def budgets_from(args, config):
 def run(args) -> int:
     from grader.messages import choose_language
     from grader.report import github, write_report
-    from grader.runner import SubmissionError, run as run_checks, validate_submission
+    from grader.runner import SubmissionError, run as run_checks
 
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
-    try:
-        validate_submission(path)
-    except SubmissionError as exc:
-        raise UsageError(exc.key, **exc.params) from None
+    submission_folder(path)
     config = load_config(args, path)
     progress = None
     if args.format == "rich" and not args.output:

@@ -32,3 +32,21 @@ class UsageError(Exception):
 def add_language_option(parser) -> None:
     parser.add_argument("--lang", choices=("ja", "en"),
                         help=tr("cli.lang"))
+
+
+def submission_folder(path):
+    """The checked, resolved submission folder, or the reason it cannot be graded (exit 2)."""
+    from grader.runner import SubmissionError, validate_submission
+    try:
+        return validate_submission(path)
+    except SubmissionError as exc:
+        raise UsageError(exc.key, **exc.params) from None
+
+
+def default_submission():
+    """./exercises, or the current folder when it is itself a submission (`cd exercises; grader check`)."""
+    from pathlib import Path
+    here = Path(".")
+    if not Path("exercises").is_dir() and (here / "layers.py").is_file():
+        return here
+    return Path("exercises")

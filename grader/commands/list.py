@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
+from grader.commands.common import EXIT_PASSED, add_language_option, default_submission, submission_folder, tr
 
 
 def register(sub) -> None:
     parser = sub.add_parser("list", help=tr("cli.list"))
-    parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
+    parser.add_argument("path", nargs="?", type=Path, default=None, metavar="PATH")
     add_language_option(parser)
     parser.set_defaults(func=run)
 
@@ -20,13 +20,10 @@ def run(args) -> int:
     from grader import catalog
     from grader.messages import choose_language, say
     from grader.report.rich_report import state_text
-    from grader.runner import SubmissionError, run as run_checks
+    from grader.runner import run as run_checks
 
     lang = choose_language(args.lang)
-    try:
-        report = run_checks(args.path)
-    except SubmissionError as exc:
-        raise UsageError(exc.key, **exc.params) from None
+    report = run_checks(submission_folder(args.path or default_submission()))
     table = Table(title=say("ui.list_title", lang, path=report.submission), title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(say("ui.exercise", lang), no_wrap=True)

@@ -9,13 +9,13 @@ import os
 import time
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, default_submission, tr
 
 
 def register(sub) -> None:
     parser = sub.add_parser("reset", help=tr("cli.reset"))
     parser.add_argument("exercise", metavar="EXERCISE")
-    parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
+    parser.add_argument("path", nargs="?", type=Path, default=None, metavar="PATH")
     add_language_option(parser)
     parser.set_defaults(func=run)
 
@@ -65,7 +65,8 @@ def run(args) -> int:
         raise UsageError("err.unknown_exercise", name=args.exercise, exercises=", ".join(catalog.ORDER))
     if not exercise.writes:
         raise UsageError("err.nothing_to_reset", exercise=exercise.id)
-    backup = reset_exercise(exercise, args.path)
-    print(say("ui.reset_done", lang, exercise=exercise.id, file=str(args.path / exercise.file),
+    folder = args.path or default_submission()
+    backup = reset_exercise(exercise, folder)
+    print(say("ui.reset_done", lang, exercise=exercise.id, file=str(folder / exercise.file),
               backup=str(backup)))
     return EXIT_PASSED

@@ -10,12 +10,12 @@ import hashlib
 import time
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
+from grader.commands.common import EXIT_PASSED, add_language_option, default_submission, submission_folder, tr
 
 
 def register(sub) -> None:
     parser = sub.add_parser("watch", help=tr("cli.watch"))
-    parser.add_argument("path", nargs="?", type=Path, default=Path("exercises"), metavar="PATH")
+    parser.add_argument("path", nargs="?", type=Path, default=None, metavar="PATH")
     parser.add_argument("--interval", type=float, default=0.5, metavar="SECONDS",
                         help=tr("cli.watch.interval"))
     parser.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)  # for tests
@@ -74,13 +74,10 @@ def run(args) -> int:
     from grader.messages import choose_language, say
     from grader.report import rich_report
     from grader.results import State
-    from grader.runner import SubmissionError, run as run_checks, validate_submission
+    from grader.runner import run as run_checks
 
     lang = choose_language(args.lang)
-    try:
-        folder = validate_submission(args.path)
-    except SubmissionError as exc:
-        raise UsageError(exc.key, **exc.params) from None
+    folder = submission_folder(args.path or default_submission())
     console = Console()
     states: dict[str, State] = {}
     runs = 0

@@ -138,6 +138,6 @@ def _next_step(report: Report, lang: str) -> Text:
     if upcoming is None:
         return Text(say("ui.all_passed", lang), style="bold green")
     if all(e.state is State.NOT_STARTED or e.state is State.SKIPPED for e in report.exercises):
-        return Text(say("ui.all_not_started", lang, exercise=upcoming.exercise, file=upcoming.file),
-                    style="bold")
+        return Text(say("ui.all_not_started", lang, exercise=upcoming.exercise, file=upcoming.file,
+                        section=catalog.BY_ID[upcoming.exercise].section), style="bold")
     return Text(say("ui.next", lang, exercise=upcoming.exercise, file=upcoming.file), style="bold")

@@ -108,7 +108,8 @@ class WorkerSession:
                      "from grader.worker import main; main(*sys.argv[2:3], int(sys.argv[3]), int(sys.argv[4]))")
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
         self.token = secrets.token_hex(16)
-        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+        from grader.datasets import shared_cache_folder
+        env.update(GRADER_CACHE_DIR=str(shared_cache_folder()), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONIOENCODING="utf-8", HOME=self.workdir, MPLBACKEND="Agg",
                    **{reaper.TOKEN_VARIABLE: self.token})
         memory = self.limits.memory_mb

@@ -69,6 +69,25 @@ def test_truncated_cache_is_rebuilt(tmp_path, monkeypatch):
     assert x.shape == (60000, 784) and int(x[0].sum()) > 0
 
 
+def test_rewritten_cache_is_not_believed(tmp_path, monkeypatch):
+    """Same shape and dtype, other values (a submission faking its test accuracy): rebuilt."""
+    load_mnist()
+    for path in (tmp_path / "cache").glob("*test_label.npy"):
+        np.save(path, np.zeros(10000, dtype=np.uint8))
+    monkeypatch.setattr(datasets, "_memory", {})
+    images, labels = datasets.test_set_uint8()
+    assert np.bincount(labels).tolist()[:2] == [980, 1135]
+    assert np.bincount(np.load(next((tmp_path / "cache").glob("*test_label.npy"))))[1] == 1135
+
+
+def test_training_images_are_mapped_from_the_cache(tmp_path):
+    load_mnist()
+    images, labels = datasets.training_set_mapped()
+    assert isinstance(images, np.memmap) and images.shape == (60000, 784)
+    assert labels[:3].tolist() == [5, 0, 4]
+    assert datasets.shared_cache_folder() == tmp_path / "cache"
+
+
 def test_corrupt_file_names_itself(tmp_path, monkeypatch):
     folder = tmp_path / "mnist"
     shutil.copytree(datasets.find_mnist_dir(), folder)

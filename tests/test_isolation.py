@@ -182,6 +182,22 @@ def test_forged_replies_on_the_private_channel(solutions_copy):
     assert states(report)["Sigmoid"] == "passed"
 
 
+def test_rewritten_mnist_cache_does_not_fake_the_accuracy(solutions_copy, tmp_path):
+    """The worker can reach the cache it reads training batches from. A submission that shifts
+    every test label there (believed, it would score about 0) must still be scored on the real
+    labels (checksums), in this run and the next."""
+    cache = tmp_path / "cache"
+    mutate(solutions_copy, "two_layer_net.py", "import numpy as np\n", """import numpy as np
+import glob, os
+for _path in glob.glob(os.path.join(os.environ.get("GRADER_CACHE_DIR", "/nonexistent"), "*test_label.npy")):
+    np.save(_path, (np.load(_path) + 1) % 10)
+""")
+    for _ in range(2):
+        report, _ = grade(solutions_copy, env={"GRADER_CACHE_DIR": str(cache)})
+        assert states(report)["train_neuralnet"] == "passed", outputs(report, "train_neuralnet")
+    assert list(cache.glob("*test_label.npy")), "the worker was given the grader's cache folder"
+
+
 def test_submission_files_are_never_modified(solutions_copy):
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in solutions_copy.iterdir()}
     grade(solutions_copy)

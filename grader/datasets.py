@@ -166,7 +166,8 @@ def training_set_mapped() -> tuple[np.ndarray, np.ndarray]:
     images = _from_cache("train_img", verify=False)
     if images is None:
         images = _raw("train_img")
-    return images, _raw("train_label")
+    # A plain ndarray over the mapping: np.memmap's own indexing costs 35 us per batch.
+    return np.asarray(images), _raw("train_label")
 
 
 def test_set_uint8() -> tuple[np.ndarray, np.ndarray]:

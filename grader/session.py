@@ -20,6 +20,7 @@ from pathlib import Path
 
 from grader import protocol, reaper
 from grader.protocol import Remote
+from grader.slots import GradientSlots
 
 OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
 OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
@@ -95,6 +96,7 @@ class WorkerSession:
         self.output = OutputBuffer()
         self.deadline: float | None = None
         self.proc: subprocess.Popen | None = None
+        self.slots: GradientSlots | None = None
         self._start()
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -104,8 +106,9 @@ class WorkerSession:
         out_r, out_w = os.pipe()
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         grader_root = str(Path(__file__).resolve().parent.parent)
-        bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); "
-                     "from grader.worker import main; main(*sys.argv[2:3], int(sys.argv[3]), int(sys.argv[4]))")
+        bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.worker import main; "
+                     "main(sys.argv[2], *map(int, sys.argv[3:6]))")
+        self.slots = GradientSlots.create()
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
         self.token = secrets.token_hex(16)
         from grader.datasets import shared_cache_folder
@@ -124,9 +127,10 @@ class WorkerSession:
 
         self.proc = subprocess.Popen(
             [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root,
-             str(self.submission), str(req_r), str(rep_w)],
+             str(self.submission), str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1)],
             stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=self.workdir, env=env,
-            pass_fds=(req_r, rep_w), start_new_session=True, preexec_fn=limit_resources)
+            pass_fds=(req_r, rep_w) + ((self.slots.fd,) if self.slots else ()),
+            start_new_session=True, preexec_fn=limit_resources)
         for fd in (req_r, rep_w, out_w):
             os.close(fd)
         self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
@@ -161,6 +165,9 @@ class WorkerSession:
                 os.close(fd)
             except OSError:
                 pass
+        if self.slots is not None:
+            self.slots.close()
+            self.slots = None
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.proc = None
 
@@ -276,6 +283,24 @@ class WorkerSession:
                 pass
         self.close()
         return WorkerDied(reason, code)
+
+    def unpack_steps(self, value, count: int) -> list:
+        """A train_steps reply: each step's gradients, out of their shared slot or as they came."""
+        if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
+                and isinstance(value[1], list) and len(value[1]) == count):
+            raise self._death("the worker sent a malformed reply (train_steps)")
+        out = []
+        for entry in value[1]:
+            if isinstance(entry, list) and len(entry) == 3 and entry[0] == "slot" and self.slots is not None:
+                try:
+                    out.append(self.slots.take(entry[1], entry[2]))
+                except ValueError as exc:
+                    raise self._death(f"the worker sent a malformed reply ({exc})") from None
+            elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":
+                out.append(entry[1])
+            else:
+                raise self._death("the worker sent a malformed reply (train_steps)")
+        return out
 
     def take_output(self) -> str:
         self._drain_output()

@@ -21,11 +21,15 @@ from grader import protocol
 from grader.protocol import Remote
 
 
+_ONE_HOT = np.eye(10)
+
+
 class Worker:
     def __init__(self, submission: str):
         self.submission = os.path.realpath(submission)
         self.objects: dict[int, object] = {}
         self.next_id = 1
+        self.slots = None   # GradientSlots, when the parent shared some
 
     # -- object table ------------------------------------------------------------------------
     def keep(self, obj) -> Remote:
@@ -101,24 +105,30 @@ class Worker:
         images, labels = training_set_mapped()
         return [self.keep(images), self.keep(labels)]
 
-    def op_train_step(self, msg):
-        """One SGD step as the book writes it: the student's gradient, then in-place updates.
+    def op_train_steps(self, msg):
+        """SGD steps as the book writes them: the student's gradient, then in-place updates; one
+        step per row of `idx`, each at the parameters the step before left.
 
         The batch is what load_mnist(normalize=True, one_hot_label=True) gives, in float64 (the
-        book's float32 makes numpy's matrix products take a slow mixed-precision path).
+        book's float32 makes numpy's matrix products take a slow mixed-precision path). Each
+        step's gradients go back through the shared slot the parent named, when they fit one.
         """
         net = self.objects[msg["net"].id]
-        idx = msg["idx"]
-        x = self.objects[msg["x"].id][idx].astype(np.float64) / 255.0
-        t = np.eye(10)[self.objects[msg["t"].id][idx]]
-        grads = net.gradient(x, t)
+        images, labels = self.objects[msg["x"].id], self.objects[msg["t"].id]
         lr = msg["lr"]
-        sent = {}
-        for key in ("W1", "b1", "W2", "b2"):
-            g = grads[key]
-            net.params[key] -= lr * g
-            sent[key] = g
-        return sent
+        steps = []
+        for idx, slot in zip(msg["idx"], msg["slots"]):
+            x = images[idx] / 255.0   # uint8 -> float64 in one pass
+            t = _ONE_HOT[labels[idx]]
+            grads = net.gradient(x, t)
+            sent = {}
+            for key in ("W1", "b1", "W2", "b2"):
+                g = grads[key]
+                net.params[key] -= lr * g
+                sent[key] = g
+            layout = self.slots.put(slot, sent) if self.slots is not None else None
+            steps.append(["inline", sent] if layout is None else ["slot", slot, layout])
+        return ["steps", steps]
 
     def op_seed(self, msg):
         """Seed the global generators student code uses (np.random.randn in TwoLayerNet.__init__),
@@ -173,10 +183,13 @@ def _flush_student_streams() -> None:
             pass
 
 
-def main(submission: str, request_fd: int, reply_fd: int) -> None:
+def main(submission: str, request_fd: int, reply_fd: int, slots_fd: int = -1) -> None:
     sys.dont_write_bytecode = True  # the grader never writes into the submission (no __pycache__)
     sys.path.insert(0, submission)
     worker = Worker(submission)
+    if slots_fd >= 0:
+        from grader.slots import GradientSlots
+        worker.slots = GradientSlots(slots_fd)
     while True:
         try:
             msg = protocol.read_frame(request_fd)
@@ -191,4 +204,4 @@ def main(submission: str, request_fd: int, reply_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], *map(int, sys.argv[2:5]))

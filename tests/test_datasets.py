@@ -83,7 +83,7 @@ def test_rewritten_cache_is_not_believed(tmp_path, monkeypatch):
 def test_training_images_are_mapped_from_the_cache(tmp_path):
     load_mnist()
     images, labels = datasets.training_set_mapped()
-    assert isinstance(images, np.memmap) and images.shape == (60000, 784)
+    assert isinstance(images.base, np.memmap) and images.shape == (60000, 784)
     assert labels[:3].tolist() == [5, 0, 4]
     assert datasets.shared_cache_folder() == tmp_path / "cache"
 

@@ -17,6 +17,7 @@ from grader.checks.context import CheckContext
 from grader.checks.network import KEYS, directional_checks, expected_shapes, gradient_dict
 from grader.compare import CheckFailed, as_array
 from grader.results import Comparison, Message
+from grader.slots import SLOTS
 
 LEARNING_RATE = 0.1
 BATCH = 100
@@ -30,7 +31,14 @@ SPOT_CHECKS = 3
 # A correct network is past 0.85 after 2,000 steps; one still under 0.3 there cannot learn.
 GIVE_UP_AT = 2_000
 GIVE_UP_BELOW = 0.3
-PIPELINE_DEPTH = 3        # training steps in flight at once (replies must fit the pipe buffer)
+# The worker takes a few steps per request, so that a message's fixed costs (framing, a wake-up
+# on each side) are paid once per STEPS_PER_REQUEST steps, and always has the next request queued
+# while the parent checks and mirrors the last one.
+STEPS_PER_REQUEST = 4
+REQUESTS_IN_FLIGHT = 2
+# The slots of the requests in flight are all different: a slot is copied out before the worker
+# is asked to reuse it.
+assert STEPS_PER_REQUEST * REQUESTS_IN_FLIGHT <= SLOTS
 
 
 def _test_set():
@@ -60,26 +68,13 @@ def accuracy(ctx: CheckContext) -> None:
     evaluator.submit(0, params)
     iteration = 0
     reached_at = None
-    in_flight: deque = deque()   # batches sent to the worker whose gradients have not come back
-
-    def send_next() -> None:
-        idx = ctx.rng.choice(60_000, BATCH)
-        ctx.session.submit("train_step", net=net, x=x_ref, t=t_ref, idx=idx, lr=LEARNING_RATE)
-        in_flight.append(idx)
-
+    steps = _Steps(ctx, net, x_ref, t_ref, budget)
     ctx.current = "TwoLayerNet.gradient"
     try:
-        for _ in range(min(PIPELINE_DEPTH, budget)):
-            send_next()
+        steps.start()
         while iteration < budget and reached_at is None:
-            raw = ctx.session.collect()
-            batch = in_flight.popleft()
+            batch, raw = steps.next()
             iteration += 1
-            if iteration + len(in_flight) < budget:
-                # Keep the worker busy while the parent checks and mirrors this step. The worker
-                # updates its parameters in order, so step i+1 is still taken at the parameters
-                # that step i produced.
-                send_next()
             grads = gradient_dict(raw, shapes)
             if iteration in spot or iteration == 1:
                 _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch], iteration, spot)
@@ -95,9 +90,7 @@ def accuracy(ctx: CheckContext) -> None:
         final = None if reached_at is not None else evaluator.whole(params)
     finally:
         evaluator.close()
-        while in_flight and ctx.session.alive:
-            in_flight.popleft()
-            _discard_reply(ctx)
+        steps.close()
     reached = reached_at is not None
     if reached:
         iteration = reached_at
@@ -117,6 +110,49 @@ def accuracy(ctx: CheckContext) -> None:
                                          "iterations": iteration}),
             Comparison("test accuracy", f">= {settings.mnist_target:.3f}", f"{final:.4f}"),
             diagnosis)
+
+
+class _Steps:
+    """The worker's SGD steps, requested a few at a time and handed out one at a time.
+
+    The worker updates its parameters in order, so every step is taken at the parameters the
+    step before produced, however many are queued.
+    """
+
+    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int):
+        self.ctx, self.net, self.x_ref, self.t_ref, self.budget = ctx, net, x_ref, t_ref, budget
+        self.requested = 0
+        self.in_flight: deque = deque()   # per request, its batches (k, BATCH)
+        self.ready: deque = deque()       # (batch, gradients) read but not yet handed out
+
+    def start(self) -> None:
+        for _ in range(REQUESTS_IN_FLIGHT):
+            self._request()
+
+    def _request(self) -> None:
+        count = min(STEPS_PER_REQUEST, self.budget - self.requested)
+        if count <= 0:
+            return
+        batches = self.ctx.rng.choice(60_000, (count, BATCH))
+        slots = [(self.requested + j) % SLOTS for j in range(count)]
+        self.ctx.session.submit("train_steps", net=self.net, x=self.x_ref, t=self.t_ref, idx=batches,
+                                lr=LEARNING_RATE, slots=slots)
+        self.in_flight.append(batches)
+        self.requested += count
+
+    def next(self):
+        if not self.ready:
+            reply = self.ctx.session.collect()
+            batches = self.in_flight.popleft()
+            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches))))
+            self._request()  # only now: its slots may be the ones just copied out
+        return self.ready.popleft()
+
+    def close(self) -> None:
+        """Keep the channel in step when training ends with requests still in flight."""
+        while self.in_flight and self.ctx.session.alive:
+            self.in_flight.popleft()
+            _discard_reply(self.ctx)
 
 
 def _spot_check(ctx: CheckContext, params: dict, grads: dict, images: np.ndarray, labels: np.ndarray,

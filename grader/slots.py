@@ -1,0 +1,89 @@
+"""Shared-memory slots for the MNIST run's gradients: the worker copies them in, the parent out.
+
+A training step's gradients are 318 kB of float64. Through the reply pipe they cost the worker a
+header, a writev into pipe pages and the parent a read (measured: 0.27 ms of the worker's 1.1 ms
+per step). A slot is a plain memcpy on each side. The parent passes the slot number with each
+request and copies the slot out as soon as the reply arrives; with fewer steps in flight than
+there are slots, the worker never writes a slot the parent has not finished with.
+
+Trust does not change: the worker could scribble on the slots at any time, but whatever the parent
+copies out is simply the gradient the student's code returned, judged like any other (spot
+checks, and accuracy measured on the parent's own copy of the parameters). The parent validates
+every layout the worker announces against the slot's bounds. Where there is no memfd_create (not
+Linux), there are no slots and gradients travel in the reply as before.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+
+import numpy as np
+
+SLOT_BYTES = 5 << 16     # 328 kB: the 784-50-10 network's 318 kB of gradients
+SLOTS = 8                # as many as the training loop ever has in flight
+
+
+class GradientSlots:
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.memory = mmap.mmap(fd, SLOT_BYTES * SLOTS)
+
+    @classmethod
+    def create(cls) -> "GradientSlots | None":
+        """The parent's side, or None where shared memory files do not exist."""
+        if not hasattr(os, "memfd_create"):
+            return None
+        try:
+            fd = os.memfd_create("grader-gradients", os.MFD_CLOEXEC)
+            os.ftruncate(fd, SLOT_BYTES * SLOTS)
+            return cls(fd)
+        except OSError:
+            return None
+
+    def close(self) -> None:
+        try:
+            self.memory.close()
+        except BufferError:
+            pass  # an array still views it; the mapping goes with the process
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+    # -- the worker -------------------------------------------------------------------------
+    def put(self, slot: int, arrays: dict) -> list | None:
+        """Copy float64 arrays into `slot`; their layout [[key, shape], ...], or None when they
+        do not fit (other dtypes, odd shapes): the caller then sends them in the reply."""
+        if not 0 <= slot < SLOTS:
+            return None
+        if not all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in arrays.values()):
+            return None
+        if sum(a.nbytes for a in arrays.values()) > SLOT_BYTES:
+            return None
+        layout, offset = [], slot * SLOT_BYTES
+        for key, arr in arrays.items():
+            view = np.ndarray(arr.shape, np.float64, buffer=self.memory, offset=offset)
+            np.copyto(view, arr)
+            layout.append([key, list(arr.shape)])
+            offset += arr.nbytes
+        return layout
+
+    # -- the parent -------------------------------------------------------------------------
+    def take(self, slot, layout) -> dict:
+        """Fresh copies of the arrays the worker says are in `slot`; ValueError if the layout
+        does not describe memory inside that slot."""
+        if not isinstance(slot, int) or not 0 <= slot < SLOTS or not isinstance(layout, list):
+            raise ValueError("no such slot")
+        out, offset, end = {}, slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES
+        for entry in layout:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                    and isinstance(entry[1], list) and len(entry[1]) <= 8
+                    and all(isinstance(n, int) and 0 <= n for n in entry[1])):
+                raise ValueError("malformed slot layout")
+            shape = tuple(entry[1])
+            nbytes = 8 * int(np.prod(shape, dtype=np.int64))
+            if offset + nbytes > end:
+                raise ValueError("slot layout overruns its slot")
+            out[entry[0]] = np.frombuffer(self.memory, np.float64, nbytes // 8, offset).reshape(shape).copy()
+            offset += nbytes
+        return out

@@ -66,7 +66,7 @@ def as_array(value, method: str, quantity: str, attribute: str | None = None) ->
     if arr.dtype.kind == "c":
         raise CheckFailed(Message("wrong_type", {"method": method, "quantity": quantity,
                                                  "type": "complex array"}))
-    return arr.astype(np.float64)
+    return arr.astype(np.float64, copy=False)  # replies are fresh arrays already: no second copy
 
 
 def _type_of(value) -> str:

@@ -6,6 +6,7 @@ exception, a timeout, a dead worker) into a CheckResult. It never prints.
 """
 from __future__ import annotations
 
+import os
 import signal
 import time
 from dataclasses import dataclass, field
@@ -111,8 +112,9 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
 
 def _start_training_ahead(submission: Path, selected: list, settings: Settings, budgets: Budgets,
                           points, run_deadline: float) -> Ahead | None:
-    """Start train_neuralnet on its own worker now, if it is among several exercises to run."""
-    if TRAINING not in selected or len(selected) == 1:
+    """Start train_neuralnet on its own worker now, if it is among several exercises to run and
+    there is a core for it."""
+    if TRAINING not in selected or len(selected) == 1 or cores_for_this_run() < 2:
         return None
     exercise = catalog.with_points(catalog.BY_ID[TRAINING], (points or {}).get(TRAINING))
     if not (submission / exercise.file).is_file():
@@ -120,6 +122,20 @@ def _start_training_ahead(submission: Path, selected: list, settings: Settings, 
     deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
     return Ahead(submission, budgets.limits,
                  lambda session: _run_exercise(exercise, session, settings, deadline, submission))
+
+
+def cores_for_this_run() -> int:
+    """The cores this run may use: those it is allowed to run on, or fewer when `grader grade`
+    shares them among several runs (GRADER_CORES). Running ahead on a core another submission
+    is using would only add a worker's start-up to the machine's work."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        return max(1, min(cores, int(os.environ.get("GRADER_CORES", cores))))
+    except ValueError:
+        return cores
 
 
 def _all_checks(exercise: catalog.Exercise, state: State, message: Message) -> ExerciseResult:

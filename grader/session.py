@@ -285,7 +285,8 @@ class WorkerSession:
         return WorkerDied(reason, code)
 
     def unpack_steps(self, value, count: int) -> list:
-        """A train_steps reply: each step's gradients, out of their shared slot or as they came."""
+        """A train_steps reply: each step's gradients, as views of their shared slot (valid until
+        that slot is named in a request again) or as they came."""
         if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
                 and isinstance(value[1], list) and len(value[1]) == count):
             raise self._death("the worker sent a malformed reply (train_steps)")
@@ -293,7 +294,7 @@ class WorkerSession:
         for entry in value[1]:
             if isinstance(entry, list) and len(entry) == 3 and entry[0] == "slot" and self.slots is not None:
                 try:
-                    out.append(self.slots.take(entry[1], entry[2]))
+                    out.append(self.slots.take(entry[1], entry[2], copy=False))
                 except ValueError as exc:
                     raise self._death(f"the worker sent a malformed reply ({exc})") from None
             elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":

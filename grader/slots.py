@@ -2,14 +2,16 @@
 
 A training step's gradients are 318 kB of float64. Through the reply pipe they cost the worker a
 header, a writev into pipe pages and the parent a read (measured: 0.27 ms of the worker's 1.1 ms
-per step). A slot is a plain memcpy on each side. The parent passes the slot number with each
-request and copies the slot out as soon as the reply arrives; with fewer steps in flight than
-there are slots, the worker never writes a slot the parent has not finished with.
+per step). A slot costs the worker one memcpy and the parent none: it reads the slot in place for
+its own copy of the update. The parent names the slot with each request; there are more slots
+than steps in flight plus steps read but not yet used, so the worker is never asked to write a
+slot the parent has not finished with.
 
 Trust does not change: the worker could scribble on the slots at any time, but whatever the parent
-copies out is simply the gradient the student's code returned, judged like any other (spot
-checks, and accuracy measured on the parent's own copy of the parameters). The parent validates
-every layout the worker announces against the slot's bounds. Where there is no memfd_create (not
+reads is simply the gradient the student's code returned, judged like any other (spot checks,
+and accuracy measured on the parent's own copy of the parameters). Where a step is spot-checked,
+the parent copies the slot first, so the gradient it checks is the gradient it applies. It
+validates every layout the worker announces against the slot's bounds. Where there is no memfd_create (not
 Linux), there are no slots and gradients travel in the reply as before.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import numpy as np
 
 SLOT_BYTES = 5 << 16     # 328 kB: the 784-50-10 network's 318 kB of gradients
-SLOTS = 8                # as many as the training loop ever has in flight
+SLOTS = 12               # the steps in flight, and those read but not yet used
 
 
 class GradientSlots:
@@ -69,9 +71,10 @@ class GradientSlots:
         return layout
 
     # -- the parent -------------------------------------------------------------------------
-    def take(self, slot, layout) -> dict:
-        """Fresh copies of the arrays the worker says are in `slot`; ValueError if the layout
-        does not describe memory inside that slot."""
+    def take(self, slot, layout, copy: bool = True) -> dict:
+        """The arrays the worker says are in `slot`: fresh copies, or (copy=False) views that
+        stay valid until the worker is asked to reuse the slot. ValueError if the layout does not
+        describe memory inside that slot."""
         if not isinstance(slot, int) or not 0 <= slot < SLOTS or not isinstance(layout, list):
             raise ValueError("no such slot")
         out, offset, end = {}, slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES
@@ -84,6 +87,7 @@ class GradientSlots:
             nbytes = 8 * int(np.prod(shape, dtype=np.int64))
             if offset + nbytes > end:
                 raise ValueError("slot layout overruns its slot")
-            out[entry[0]] = np.frombuffer(self.memory, np.float64, nbytes // 8, offset).reshape(shape).copy()
+            view = np.frombuffer(self.memory, np.float64, nbytes // 8, offset).reshape(shape)
+            out[entry[0]] = view.copy() if copy else view
             offset += nbytes
         return out

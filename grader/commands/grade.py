@@ -61,6 +61,7 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -
         if value is not None:
             command += [option, str(value)]
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS")}
+    env["GRADER_CORES"] = str(max(1, _cores() // args.jobs))  # parallel within a run only on spare cores
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             start_new_session=True)
     try:
@@ -76,6 +77,13 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -
             pass
     message = err.decode("utf-8", "replace").strip().splitlines()
     return _failed(folder.name, target, max_score, message[-1] if message else f"exit code {proc.returncode}")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _failed(name: str, target: Path, max_score: float, note: str) -> Graded:

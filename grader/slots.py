@@ -16,6 +16,7 @@ Linux), there are no slots and gradients travel in the reply as before.
 """
 from __future__ import annotations
 
+import math
 import mmap
 import os
 
@@ -53,41 +54,46 @@ class GradientSlots:
             pass
 
     # -- the worker -------------------------------------------------------------------------
-    def put(self, slot: int, arrays: dict) -> list | None:
-        """Copy float64 arrays into `slot`; their layout [[key, shape], ...], or None when they
-        do not fit (other dtypes, odd shapes): the caller then sends them in the reply."""
+    def put(self, slot: int, arrays: dict) -> str | None:
+        """Copy float64 arrays into `slot`; their layout ("W1=784,50;b1=50;..."), or None when
+        they do not fit (other dtypes, odd shapes): the caller then sends them in the reply.
+        A string because the parent decodes one per step: a nested list costs it 23 nodes."""
         if not 0 <= slot < SLOTS:
             return None
         if not all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in arrays.values()):
             return None
         if sum(a.nbytes for a in arrays.values()) > SLOT_BYTES:
             return None
+        if not all(isinstance(k, str) and k.isidentifier() for k in arrays):
+            return None
         layout, offset = [], slot * SLOT_BYTES
         for key, arr in arrays.items():
             view = np.ndarray(arr.shape, np.float64, buffer=self.memory, offset=offset)
             np.copyto(view, arr)
-            layout.append([key, list(arr.shape)])
+            layout.append(f"{key}={','.join(map(str, arr.shape))}")
             offset += arr.nbytes
-        return layout
+        return ";".join(layout)
 
     # -- the parent -------------------------------------------------------------------------
     def take(self, slot, layout, copy: bool = True) -> dict:
         """The arrays the worker says are in `slot`: fresh copies, or (copy=False) views that
         stay valid until the worker is asked to reuse the slot. ValueError if the layout does not
         describe memory inside that slot."""
-        if not isinstance(slot, int) or not 0 <= slot < SLOTS or not isinstance(layout, list):
+        if not isinstance(slot, int) or not 0 <= slot < SLOTS or not isinstance(layout, str):
             raise ValueError("no such slot")
         out, offset, end = {}, slot * SLOT_BYTES, (slot + 1) * SLOT_BYTES
-        for entry in layout:
-            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-                    and isinstance(entry[1], list) and len(entry[1]) <= 8
-                    and all(isinstance(n, int) and 0 <= n for n in entry[1])):
+        for entry in layout.split(";") if layout else ():
+            key, _, dims = entry.partition("=")
+            try:
+                shape = tuple(int(n) for n in dims.split(",")) if dims else ()
+            except ValueError:
+                raise ValueError("malformed slot layout") from None
+            if not key.isidentifier() or len(shape) > 8 or any(n < 0 for n in shape):
                 raise ValueError("malformed slot layout")
-            shape = tuple(entry[1])
-            nbytes = 8 * int(np.prod(shape, dtype=np.int64))
+            nbytes = 8 * math.prod(shape)
             if offset + nbytes > end:
                 raise ValueError("slot layout overruns its slot")
             view = np.frombuffer(self.memory, np.float64, nbytes // 8, offset).reshape(shape)
-            out[entry[0]] = view.copy() if copy else view
+            out[key] = view.copy() if copy else view
             offset += nbytes
         return out

@@ -43,23 +43,33 @@ def test_what_does_not_fit_is_refused(pair, arrays):
     assert worker.put(0, arrays) is None
 
 
+def test_scalars_and_empty_layouts(pair):
+    parent, worker = pair
+    got = parent.take(2, worker.put(2, {"loss": np.array(1.5), "none": np.ones((0, 3))}))
+    assert got["loss"].shape == () and float(got["loss"]) == 1.5 and got["none"].shape == (0, 3)
+    assert parent.take(0, "") == {}
+
+
 def test_slot_numbers_out_of_range_are_refused(pair):
     _, worker = pair
     assert worker.put(SLOTS, {"b": np.ones(3)}) is None and worker.put(-1, {"b": np.ones(3)}) is None
 
 
 @pytest.mark.parametrize("slot, layout", [
-    (SLOTS, [["W1", [2]]]),
-    (-1, [["W1", [2]]]),
-    ("0", [["W1", [2]]]),
-    (0, [["W1", [SLOT_BYTES // 8 + 1]]]),                    # overruns its slot
-    (0, [["W1", [SLOT_BYTES // 16]], ["W2", [SLOT_BYTES // 16 + 1]]]),
-    (0, [["W1", [-5]]]),
-    (0, [["W1", [2.5]]]),
-    (0, [["W1", 3]]),
-    (0, [[7, [3]]]),
-    (0, "W1"),
-    (0, [["W1", [1] * 9]]),
+    (SLOTS, "W1=2"),
+    (-1, "W1=2"),
+    ("0", "W1=2"),
+    (0, f"W1={SLOT_BYTES // 8 + 1}"),                        # overruns its slot
+    (0, f"W1={SLOT_BYTES // 16};W2={SLOT_BYTES // 16 + 1}"),
+    (0, f"W1={SLOT_BYTES // 8},2"),
+    (0, "W1=-5"),
+    (0, "W1=2.5"),
+    (0, "W1=3;"),
+    (0, "W1=,"),
+    (0, "=3"),
+    (0, "W 1=3"),
+    (0, [["W1", [2]]]),
+    (0, "W1=" + ",".join(["1"] * 9)),
 ])
 def test_forged_layouts_are_rejected(pair, slot, layout):
     parent, _ = pair

@@ -46,14 +46,17 @@ assert STEPS_PER_REQUEST * (REQUESTS_IN_FLIGHT + 1) <= SLOTS
 
 
 def _test_set():
-    """The test set the verdict rests on, read with its checksums verified and scaled as the book
-    does, in two parts: every QUICK_STRIDE-th image (the quick estimate), and all the others."""
+    """The test set the verdict rests on, read with its checksums verified and scaled as
+    load_mnist does, in two parts: every QUICK_STRIDE-th image (the quick estimate), and all the
+    others. Split while still uint8 and scaled in one pass: 0.15 s of CPU -> 0.03 s."""
     from grader.datasets import test_set_uint8
     images, labels = test_set_uint8()
-    x_test = images.astype(np.float32) * np.float32(1 / 255)
     quick = np.zeros(len(labels), dtype=bool)
     quick[::QUICK_STRIDE] = True
-    return (x_test[quick], labels[quick]), (x_test[~quick], labels[~quick])
+
+    def scaled(part):
+        return np.divide(images[part], np.float32(255.0), dtype=np.float32)
+    return (scaled(quick), labels[quick]), (scaled(~quick), labels[~quick])
 
 
 def accuracy(ctx: CheckContext) -> None:

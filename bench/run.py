@@ -24,6 +24,9 @@ SOLUTIONS = ROOT / "solutions"
 GRADER = [sys.executable, "-m", "grader"]
 # Every child finds this checkout's grader, installed or not.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+# Imports use cached bytecode, as after any `pip install` or first run on a student's machine
+# (some sandboxes set this, and every process would then compile the grader's modules anew).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, ok=(0,)) -> float:

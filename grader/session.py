@@ -284,9 +284,10 @@ class WorkerSession:
         self.close()
         return WorkerDied(reason, code)
 
-    def unpack_steps(self, value, count: int) -> list:
+    def unpack_steps(self, value, count: int, flat: tuple[str, int] | None = None) -> list:
         """A train_steps reply: each step's gradients, as views of their shared slot (valid until
-        that slot is named in a request again) or as they came."""
+        that slot is named in a request again) or as they came. With `flat` = (layout, size), a
+        slot holding exactly that layout comes back as one flat view of `size` numbers."""
         if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
                 and isinstance(value[1], list) and len(value[1]) == count):
             raise self._death("the worker sent a malformed reply (train_steps)")
@@ -294,7 +295,10 @@ class WorkerSession:
         for entry in value[1]:
             if isinstance(entry, list) and len(entry) == 3 and entry[0] == "slot" and self.slots is not None:
                 try:
-                    out.append(self.slots.take(entry[1], entry[2], copy=False))
+                    if flat is not None and entry[2] == flat[0]:
+                        out.append(self.slots.take_flat(entry[1], flat[1]))
+                    else:
+                        out.append(self.slots.take(entry[1], entry[2], copy=False))
                 except ValueError as exc:
                     raise self._death(f"the worker sent a malformed reply ({exc})") from None
             elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":

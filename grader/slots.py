@@ -75,6 +75,13 @@ class GradientSlots:
         return ";".join(layout)
 
     # -- the parent -------------------------------------------------------------------------
+    def take_flat(self, slot, count: int) -> np.ndarray:
+        """The first `count` float64 of `slot`, as one view (valid as take's views are): for a
+        layout the parent already knows, the arrays one after the other."""
+        if not isinstance(slot, int) or not 0 <= slot < SLOTS or not 0 <= 8 * count <= SLOT_BYTES:
+            raise ValueError("no such slot")
+        return np.frombuffer(self.memory, np.float64, count, slot * SLOT_BYTES)
+
     def take(self, slot, layout, copy: bool = True) -> dict:
         """The arrays the worker says are in `slot`: fresh copies, or (copy=False) views that
         stay valid until the worker is asked to reuse the slot. ValueError if the layout does not

@@ -69,6 +69,16 @@ def accuracy(ctx: CheckContext) -> None:
     net = ctx.new("two_layer_net", "TwoLayerNet", 784, 50, 10)
     params_ref = ctx.attribute(net, "TwoLayerNet.params", keep=True)
     params = {k: as_array(ctx.session.getitem(params_ref, k), "TwoLayerNet.__init__", k) for k in KEYS}
+    for key in KEYS:
+        if params[key].shape != shapes[key]:
+            raise CheckFailed(Message("wrong_shape", {"method": "TwoLayerNet.__init__", "quantity": key,
+                                                      "got": str(params[key].shape),
+                                                      "expected": str(shapes[key])}))
+    # The parent's copy of the parameters lives in one flat array, in the order the worker lays
+    # the gradients out in a slot: one multiply and one subtract mirror a whole step.
+    flat = np.concatenate([params[k].ravel() for k in KEYS])
+    params = _views(flat, shapes)
+    scratch = np.empty_like(flat)   # LEARNING_RATE * grad, without a new array per step
     x_ref, t_ref = ctx.session.request("mnist")
     x_train_u8, t_train = training_set_mapped()  # the spot checks' copy of the batches
     budget = settings.mnist_max_iterations
@@ -77,20 +87,23 @@ def accuracy(ctx: CheckContext) -> None:
     evaluator.submit(0, params)
     iteration = 0
     reached_at = None
-    steps = _Steps(ctx, net, x_ref, t_ref, budget)
-    scratch = {k: np.empty(shapes[k]) for k in KEYS}   # LEARNING_RATE * grad, without a new array
+    steps = _Steps(ctx, net, x_ref, t_ref, budget, flat_layout=(_layout(shapes), flat.size))
     ctx.current = "TwoLayerNet.gradient"
     try:
         steps.start()
         while iteration < budget and reached_at is None:
             batch, raw = steps.next()
             iteration += 1
-            grads = gradient_dict(raw, shapes)
+            if isinstance(raw, np.ndarray) and raw.shape == flat.shape and raw.dtype == np.float64:
+                step = raw   # W1, b1, W2, b2 one after the other, as the parameters are
+            else:
+                grads = gradient_dict(raw, shapes)
+                step = np.concatenate([grads[k].ravel() for k in KEYS])
             if iteration in spot or iteration == 1:
-                grads = {k: v.copy() for k, v in grads.items()}  # what is checked is what is applied
-                _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch], iteration, spot)
-            for key in KEYS:
-                params[key] -= np.multiply(grads[key], LEARNING_RATE, out=scratch[key])
+                step = step.copy()  # what is checked is what is applied
+                _spot_check(ctx, params, _views(step, shapes), x_train_u8[batch], t_train[batch],
+                            iteration, spot)
+            flat -= np.multiply(step, LEARNING_RATE, out=scratch)
             if iteration % _cadence(curve[-1][1] if curve else 0.0, settings.mnist_target) == 0:
                 evaluator.submit(iteration, params)
             reached_at = _record(evaluator.finished(), curve, settings.mnist_target, ctx, budget)
@@ -123,6 +136,21 @@ def accuracy(ctx: CheckContext) -> None:
             diagnosis)
 
 
+def _views(flat: np.ndarray, shapes: dict) -> dict:
+    """{key: view of `flat`}, the arrays laid out one after the other in KEYS order."""
+    out, start = {}, 0
+    for key in KEYS:
+        size = int(np.prod(shapes[key]))
+        out[key] = flat[start:start + size].reshape(shapes[key])
+        start += size
+    return out
+
+
+def _layout(shapes: dict) -> str:
+    """The slot layout the worker announces for gradients shaped like the parameters."""
+    return ";".join(f"{key}={','.join(map(str, shapes[key]))}" for key in KEYS)
+
+
 class _Steps:
     """The worker's SGD steps, requested a few at a time and handed out one at a time.
 
@@ -130,8 +158,9 @@ class _Steps:
     step before produced, however many are queued.
     """
 
-    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int):
+    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int, flat_layout: tuple[str, int]):
         self.ctx, self.net, self.x_ref, self.t_ref, self.budget = ctx, net, x_ref, t_ref, budget
+        self.flat_layout = flat_layout
         self.requested = 0
         self.in_flight: deque = deque()   # per request, its batches (k, BATCH)
         self.ready: deque = deque()       # (batch, gradients) read but not yet handed out
@@ -157,7 +186,7 @@ class _Steps:
         if not self.ready:
             reply = self.ctx.session.collect()
             batches = self.in_flight.popleft()
-            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches))))
+            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches), self.flat_layout)))
             self._request()
         return self.ready.popleft()
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from grader import protocol, reaper
 from grader.protocol import Remote
-from grader.slots import GradientSlots
+from grader.slots import GradientSlots, Scaled
 
 OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
 OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
@@ -289,21 +289,18 @@ class WorkerSession:
         self.close()
         return WorkerDied(reason, code)
 
-    def unpack_steps(self, value, count: int, flat: tuple[str, int] | None = None) -> list:
-        """A train_steps reply: each step's gradients, as views of their shared slot (valid until
-        that slot is named in a request again) or as they came. With `flat` = (layout, size), a
-        slot holding exactly that layout comes back as one flat view of `size` numbers."""
+    def unpack_steps(self, value, count: int, size: int) -> list:
+        """A train_steps reply: for each step, Scaled(view of the `size` numbers lr * grad in its
+        shared slot, valid until that slot is named in a request again), or the gradients as they
+        came in the reply."""
         if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
                 and isinstance(value[1], list) and len(value[1]) == count):
             raise self._death("the worker sent a malformed reply (train_steps)")
         out = []
         for entry in value[1]:
-            if isinstance(entry, list) and len(entry) == 3 and entry[0] == "slot" and self.slots is not None:
+            if isinstance(entry, list) and len(entry) == 2 and entry[0] == "scaled" and self.slots is not None:
                 try:
-                    if flat is not None and entry[2] == flat[0]:
-                        out.append(self.slots.take_flat(entry[1], flat[1]))
-                    else:
-                        out.append(self.slots.take(entry[1], entry[2], copy=False))
+                    out.append(Scaled(self.slots.take(entry[1], size)))
                 except ValueError as exc:
                     raise self._death(f"the worker sent a malformed reply ({exc})") from None
             elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":

@@ -117,29 +117,34 @@ class Worker:
         return [self.keep(images), self.keep(labels)]
 
     def op_train_steps(self, msg):
-        """SGD steps as the book writes them: the student's gradient, then in-place updates; one
-        step per row of `idx`, each at the parameters the step before left.
+        """SGD steps as the book writes them: the student's gradient, then in-place updates
+        `params[key] -= lr * grad[key]`; one step per row of `idx`, each at the parameters the
+        step before left.
 
         The batch is what load_mnist(normalize=True, one_hot_label=True) gives, in float64 (the
-        book's float32 makes numpy's matrix products take a slow mixed-precision path). Each
-        step's gradients go back through the shared slot the parent named, when they fit one.
+        book's float32 makes numpy's matrix products take a slow mixed-precision path). Where the
+        gradients have the layout the parent expects, `lr * grad` is computed into the shared slot
+        it named and subtracted from there; otherwise the gradients go back in the reply.
         """
         net = self.objects[msg["net"].id]
         images, labels = self.objects[msg["x"].id], self.objects[msg["t"].id]
-        lr = msg["lr"]
+        lr, layout = msg["lr"], msg.get("layout")
         steps = []
         scratch: dict = {}
         for idx, slot in zip(msg["idx"], msg["slots"]):
             x = images[idx] / 255.0   # uint8 -> float64 in one pass
             t = _ONE_HOT[labels[idx]]
             grads = net.gradient(x, t)
-            sent = {}
-            for key in ("W1", "b1", "W2", "b2"):
-                g = grads[key]
-                net.params[key] -= _times(lr, g, scratch, key)
-                sent[key] = g
-            layout = self.slots.put(slot, sent) if self.slots is not None else None
-            steps.append(["inline", sent] if layout is None else ["slot", slot, layout])
+            sent = {key: grads[key] for key in ("W1", "b1", "W2", "b2")}
+            updates = self.slots.put_scaled(slot, sent, lr, layout) if self.slots is not None else None
+            if updates is not None:
+                for key, update in updates.items():
+                    net.params[key] -= update
+                steps.append(["scaled", slot])
+            else:
+                for key, g in sent.items():
+                    net.params[key] -= _times(lr, g, scratch, key)
+                steps.append(["inline", sent])
         return ["steps", steps]
 
     def op_seed(self, msg):

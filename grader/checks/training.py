@@ -17,7 +17,7 @@ from grader.checks.context import CheckContext
 from grader.checks.network import KEYS, directional_checks, expected_shapes, gradient_dict
 from grader.compare import CheckFailed, as_array
 from grader.results import Comparison, Message
-from grader.slots import SLOTS
+from grader.slots import SLOTS, Scaled, layout_of
 
 LEARNING_RATE = 0.1
 BATCH = 100
@@ -78,7 +78,6 @@ def accuracy(ctx: CheckContext) -> None:
     # the gradients out in a slot: one multiply and one subtract mirror a whole step.
     flat = np.concatenate([params[k].ravel() for k in KEYS])
     params = _views(flat, shapes)
-    scratch = np.empty_like(flat)   # LEARNING_RATE * grad, without a new array per step
     x_ref, t_ref = ctx.session.request("mnist")
     x_train_u8, t_train = training_set_mapped()  # the spot checks' copy of the batches
     budget = settings.mnist_max_iterations
@@ -87,23 +86,25 @@ def accuracy(ctx: CheckContext) -> None:
     evaluator.submit(0, params)
     iteration = 0
     reached_at = None
-    steps = _Steps(ctx, net, x_ref, t_ref, budget, flat_layout=(_layout(shapes), flat.size))
+    steps = _Steps(ctx, net, x_ref, t_ref, budget, layout=layout_of(params), size=flat.size)
     ctx.current = "TwoLayerNet.gradient"
     try:
         steps.start()
         while iteration < budget and reached_at is None:
             batch, raw = steps.next()
             iteration += 1
-            if isinstance(raw, np.ndarray) and raw.shape == flat.shape and raw.dtype == np.float64:
-                step = raw   # W1, b1, W2, b2 one after the other, as the parameters are
+            checked = iteration in spot or iteration == 1
+            if isinstance(raw, Scaled):
+                # lr * grad for W1, b1, W2, b2 one after the other, as the parameters are laid
+                # out: the numbers the worker subtracted from its own.
+                update = raw.values.copy() if checked else raw.values  # what is checked is applied
+                grads = _views(update / LEARNING_RATE, shapes) if checked else None
             else:
                 grads = gradient_dict(raw, shapes)
-                step = np.concatenate([grads[k].ravel() for k in KEYS])
-            if iteration in spot or iteration == 1:
-                step = step.copy()  # what is checked is what is applied
-                _spot_check(ctx, params, _views(step, shapes), x_train_u8[batch], t_train[batch],
-                            iteration, spot)
-            flat -= np.multiply(step, LEARNING_RATE, out=scratch)
+                update = np.multiply(np.concatenate([grads[k].ravel() for k in KEYS]), LEARNING_RATE)
+            if checked:
+                _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch], iteration, spot)
+            flat -= update
             if iteration % _cadence(curve[-1][1] if curve else 0.0, settings.mnist_target) == 0:
                 evaluator.submit(iteration, params)
             reached_at = _record(evaluator.finished(), curve, settings.mnist_target, ctx, budget)
@@ -146,11 +147,6 @@ def _views(flat: np.ndarray, shapes: dict) -> dict:
     return out
 
 
-def _layout(shapes: dict) -> str:
-    """The slot layout the worker announces for gradients shaped like the parameters."""
-    return ";".join(f"{key}={','.join(map(str, shapes[key]))}" for key in KEYS)
-
-
 class _Steps:
     """The worker's SGD steps, requested a few at a time and handed out one at a time.
 
@@ -158,9 +154,9 @@ class _Steps:
     step before produced, however many are queued.
     """
 
-    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int, flat_layout: tuple[str, int]):
+    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int, layout: str, size: int):
         self.ctx, self.net, self.x_ref, self.t_ref, self.budget = ctx, net, x_ref, t_ref, budget
-        self.flat_layout = flat_layout
+        self.layout, self.size = layout, size   # of the gradients, as the parameters are laid out
         self.requested = 0
         self.in_flight: deque = deque()   # per request, its batches (k, BATCH)
         self.ready: deque = deque()       # (batch, gradients) read but not yet handed out
@@ -176,7 +172,7 @@ class _Steps:
         batches = self.ctx.rng.choice(60_000, (count, BATCH))
         slots = [(self.requested + j) % SLOTS for j in range(count)]
         self.ctx.session.submit("train_steps", net=self.net, x=self.x_ref, t=self.t_ref, idx=batches,
-                                lr=LEARNING_RATE, slots=slots)
+                                lr=LEARNING_RATE, slots=slots, layout=self.layout)
         self.in_flight.append(batches)
         self.requested += count
 
@@ -186,7 +182,7 @@ class _Steps:
         if not self.ready:
             reply = self.ctx.session.collect()
             batches = self.in_flight.popleft()
-            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches), self.flat_layout)))
+            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches), self.size)))
             self._request()
         return self.ready.popleft()
 

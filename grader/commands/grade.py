@@ -61,7 +61,7 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -
         if value is not None:
             command += [option, str(value)]
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS")}
-    env["GRADER_CORES"] = str(max(1, _cores() // args.jobs))  # parallel within a run only on spare cores
+    env["GRADER_CORES"] = str(cores_per_job(args.jobs))  # parallel within a run only on spare cores
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             start_new_session=True)
     try:
@@ -77,6 +77,10 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -
             pass
     message = err.decode("utf-8", "replace").strip().splitlines()
     return _failed(folder.name, target, max_score, message[-1] if message else f"exit code {proc.returncode}")
+
+
+def cores_per_job(jobs: int) -> int:
+    return max(1, _cores() // jobs)
 
 
 def _cores() -> int:

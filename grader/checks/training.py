@@ -101,7 +101,10 @@ def accuracy(ctx: CheckContext) -> None:
                 grads = _views(update / LEARNING_RATE, shapes) if checked else None
             else:
                 grads = gradient_dict(raw, shapes)
-                update = np.multiply(np.concatenate([grads[k].ravel() for k in KEYS]), LEARNING_RATE)
+                # lr * grad in the gradient's own dtype (float32 stays float32), as the worker
+                # computes it before subtracting: the two copies stay the same to the bit.
+                update = np.concatenate([np.asarray(LEARNING_RATE * np.asarray(raw[k]), dtype=np.float64).ravel()
+                                         for k in KEYS])
             if checked:
                 _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch], iteration, spot)
             flat -= update

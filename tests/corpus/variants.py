@@ -54,6 +54,18 @@ VARIANTS = (
         ("two_layer_net.py", "        dout = self.lastLayer.backward(1)",
          "        print('loss computed, starting backward')\n        dout = self.lastLayer.backward(1)"),),
         ("TwoLayerNet",)),
+    # The MNIST run's gradients normally travel through shared memory; these take the other road
+    # (float32 arrays, another key order, a fresh dict) and must be graded the same.
+    Variant("gradient_float32_in_another_order", (
+        ("two_layer_net.py", '''        return {
+            "W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
+            "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db,
+        }''', '''        grads = {}
+        grads["b2"] = self.layers["Affine2"].db.astype(np.float32)
+        grads["W2"] = self.layers["Affine2"].dW.astype(np.float32)
+        grads["b1"] = self.layers["Affine1"].db.astype(np.float32)
+        grads["W1"] = self.layers["Affine1"].dW.astype(np.float32)
+        return grads'''),), ("TwoLayerNet", "train_neuralnet")),
     Variant("mul_and_add_written_differently", (
         ("layers.py", "        dx = dout * self.y  # each input's gradient is scaled by the other input\n        dy = dout * self.x\n        return dx, dy",
          "        return (self.y * dout, self.x * dout)"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from grader.checks.context import Settings
-from grader.messages import text
 from grader.report.json_report import check_output
 from grader.results import State
 from grader.runner import run

@@ -189,7 +189,8 @@ def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool
     out = []
     for img_key, label_key in (("train_img", "train_label"), ("test_img", "test_label")):
         x = _raw(img_key)
-        x = x.astype(np.float32) / np.float32(255.0) if normalize else x.copy()
+        # One pass from uint8 (the same numbers as astype(float32) / 255, without a 188 MB temporary).
+        x = np.divide(x, np.float32(255.0), dtype=np.float32) if normalize else x.copy()
         if not flatten:
             x = x.reshape(-1, 1, 28, 28)
         t = _raw(label_key)

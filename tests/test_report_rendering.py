@@ -47,3 +47,12 @@ def test_a_real_failure_renders_the_students_line(solutions_copy):
 def test_learning_curve_sparkline():
     assert rich_report.sparkline([0.8, 0.9, 1.0], low=0.8, high=1.0) == "▁▅█"
     assert len(rich_report.sparkline([0.5] * 500, width=60)) == 60
+
+
+def test_learning_curve_is_drawn_against_iterations():
+    """Measurements are sparse far from the target and dense near it; the sparkline's columns
+    are evenly spaced iterations all the same."""
+    from grader.report.rich_report import evenly_spaced
+    curve = [(0, 0.1), (100, 0.8), (200, 0.9), (225, 0.91), (250, 0.92), (275, 0.95)]
+    assert evenly_spaced(curve) == [0.1, 0.1, 0.8, 0.8, 0.9, 0.95]
+    assert evenly_spaced([(0, 0.5), (10, 0.6)]) == [0.5, 0.6]

@@ -58,6 +58,20 @@ def sparkline(values: list[float], width: int = 60, low: float = 0.0, high: floa
                    for v in values)
 
 
+def evenly_spaced(curve: list, columns: int = 60) -> list[float]:
+    """Accuracies at evenly spaced iterations (the latest measurement at or before each), so that
+    the sparkline's x axis is iterations even though measurements are denser near the target."""
+    first, last = curve[0][0], curve[-1][0]
+    columns = max(2, min(columns, len(curve)))
+    out, j = [], 0
+    for i in range(columns):
+        at = first + (last - first) * i / (columns - 1)
+        while j + 1 < len(curve) and curve[j + 1][0] <= at:
+            j += 1
+        out.append(curve[j][1])
+    return out
+
+
 def _learning_curve(report: Report, lang: str) -> Panel | None:
     """The MNIST run as iterations against test accuracy, drawn in the terminal."""
     for exercise in report.exercises:
@@ -67,7 +81,7 @@ def _learning_curve(report: Report, lang: str) -> Panel | None:
                 accuracies = [a for _, a in curve]
                 body = Text()
                 # 0.8 to 1.0 is where a run is won or lost; lower accuracies share the bottom block.
-                body.append(sparkline(accuracies, low=0.8, high=1.0), style="cyan")
+                body.append(sparkline(evenly_spaced(curve), low=0.8, high=1.0), style="cyan")
                 body.append("\n" + say("ui.curve_caption", lang, first=curve[0][0], last=curve[-1][0],
                                        start=accuracies[0], end=accuracies[-1],
                                        target=check.extra.get("target", 0.94)), style="dim")

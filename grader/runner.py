@@ -85,7 +85,10 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                 ahead, running = None, ahead
             else:
                 running = None
-            if blocked:
+            if blocked and _not_started(submission, exercise):
+                # Nothing of this exercise is written yet: that, not the dependency, is the news.
+                result = _all_checks(exercise, State.NOT_STARTED, Message("not_started", {"method": _not_started(submission, exercise)}))
+            elif blocked:
                 result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}))
             elif running is not None:
                 result = running.result()
@@ -122,6 +125,17 @@ def _start_training_ahead(submission: Path, selected: list, settings: Settings, 
     deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
     return Ahead(submission, budgets.limits,
                  lambda session: _run_exercise(exercise, session, settings, deadline, submission))
+
+
+def _not_started(submission: Path, exercise: catalog.Exercise) -> str | None:
+    """The first thing to write, when none of `exercise` (or, for an exercise that writes nothing
+    of its own, of what it depends on) has been written; else None."""
+    from grader.stubs import unwritten
+    if not exercise.writes:
+        firsts = [_not_started(submission, catalog.BY_ID[d]) for d in exercise.depends_on]
+        return firsts[0] if firsts and all(firsts) else None
+    missing = unwritten(submission, exercise)
+    return missing[0] if len(missing) == len(exercise.writes) else None
 
 
 def cores_for_this_run() -> int:

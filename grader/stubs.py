@@ -41,6 +41,31 @@ def defined_names(tree: ast.Module) -> set[str]:
     return {qualname for qualname, _ in _functions(tree)}
 
 
+def _is_stub_body(fn: ast.FunctionDef) -> bool:
+    """A docstring (or not) and then only `raise NotImplementedError(...)`."""
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+
+
+def unwritten(submission: Path, exercise: catalog.Exercise) -> list[str]:
+    """What of `exercise` the student has not written yet: the names among its `writes` that are
+    still a stub's raise (or missing). Read from the source, never run. A file that cannot be read
+    or parsed counts as written: running it reports what is wrong with it."""
+    try:
+        tree = ast.parse((submission / exercise.file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return []
+    stubs = {name for name, fn in _functions(tree) if _is_stub_body(fn)}
+    defined = defined_names(tree)
+    return [name for name in exercise.writes if name in stubs or name not in defined]
+
+
 def stub_source(source: str, file: str, only: set[str] | None = None) -> str:
     """`source` with the bodies the student writes replaced by the stub's raise.
 

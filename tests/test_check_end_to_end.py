@@ -9,7 +9,7 @@ import pytest
 
 from grader import catalog
 from grader.cli import main
-from tests.conftest import EXERCISES, SOLUTIONS, mutate
+from tests.conftest import EXERCISES, SOLUTIONS, copy_submission, mutate
 
 LAYER_EXERCISES = [e for e in catalog.ORDER if e != "train_neuralnet"]
 
@@ -36,15 +36,23 @@ def test_solutions_pass_every_check(capsys):
     assert set(states(report)) == set(catalog.ORDER)
 
 
-def test_stubs_are_all_not_started_or_skipped(capsys):
+def test_stubs_are_all_not_started(capsys):
     code, report = run_json(capsys, EXERCISES)
     assert code == 1
-    found = states(report)
-    assert found["MulLayer"] == found["AddLayer"] == found["Relu"] == "not_started"
-    assert found["Affine"] == found["SoftmaxWithLoss"] == found["Sigmoid"] == "not_started"
-    assert found["buy_apple_orange"] == "skipped" and found["TwoLayerNet"] == "skipped"
-    assert found["train_neuralnet"] == "skipped"
+    assert set(states(report).values()) == {"not_started"}
     assert report["score"] == 0
+    by_exercise = {t["extra_data"]["exercise"]: t["output"] for t in report["tests"]}
+    assert "TwoLayerNet.gradient is not written yet" in by_exercise["train_neuralnet"]
+
+
+def test_written_exercise_behind_an_unwritten_one_is_skipped(capsys, tmp_path):
+    """TwoLayerNet.gradient written, Affine not yet: the gradient cannot be judged, so skipped."""
+    folder = copy_submission(EXERCISES, tmp_path / "work")
+    (folder / "two_layer_net.py").write_text((SOLUTIONS / "two_layer_net.py").read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    code, report = run_json(capsys, folder, "TwoLayerNet")
+    found = states(report)
+    assert found["Affine"] == "not_started" and found["TwoLayerNet"] == "skipped"
 
 
 def test_gradescope_shape(capsys):

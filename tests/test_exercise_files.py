@@ -51,3 +51,22 @@ def test_reset_of_one_name_leaves_the_rest_alone():
     assert "dout[self.mask] = 0" not in reset
     assert "np.dot(dout, self.W.T)" in reset
     assert reset.count("NotImplementedError") == 1
+
+
+def test_unwritten_reads_stubs_from_the_source(tmp_path):
+    """What is still a stub is told from the source alone; a written or broken file counts as
+    written (running it says what is wrong)."""
+    from grader import catalog
+    from grader.stubs import unwritten
+    from tests.conftest import copy_submission
+    folder = copy_submission(EXERCISES, tmp_path / "work")
+    relu = catalog.BY_ID["Relu"]
+    assert unwritten(folder, relu) == ["Relu.forward", "Relu.backward"]
+    assert unwritten(SOLUTIONS, relu) == []
+    source = (folder / "layers.py").read_text(encoding="utf-8")
+    start = source.index("        raise NotImplementedError('Relu.forward")
+    end = source.index("\n", start)
+    (folder / "layers.py").write_text(source[:start] + "        return x" + source[end:], encoding="utf-8")
+    assert unwritten(folder, relu) == ["Relu.backward"]
+    (folder / "layers.py").write_text("class Relu(:\n", encoding="utf-8")
+    assert unwritten(folder, relu) == []

@@ -203,7 +203,8 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, submission: Path) -> C
         method = str(failure.message.params.get("method") or ctx.current)
         return CheckResult(**base, state=State.FAILED, message=failure.message,
                            comparison=failure.comparison, diagnosis=failure.diagnosis,
-                           location=_definition(submission, method), extra=dict(ctx.notes))
+                           location=_definition(submission, method, failure.message.params.get("quantity")),
+                           extra=dict(ctx.notes))
     except StudentException as exc:
         location = tuple(_source_line(submission, f) for f in exc.frames)
         text = f"{exc.type_name}: {exc.message}" if exc.message else exc.type_name
@@ -242,9 +243,11 @@ def _how_it_ended(died: WorkerDied) -> str:
     return f"{died.reason}: exit code {code}"
 
 
-def _definition(submission: Path, qualname: str) -> tuple[SourceLine, ...]:
-    """Where the student's `Class.method` (or function) is defined: a wrong value has no
-    traceback, but the report and CI annotations can still point at the code to look at."""
+def _definition(submission: Path, qualname: str, quantity=None) -> tuple[SourceLine, ...]:
+    """The student's line behind a wrong value: a wrong value has no traceback, but the report and
+    CI annotations can still point at the code to look at. Within `Class.method` (or function):
+    the last line that assigns the failing quantity (`dx = ...`, `self.dW = ...`,
+    `grads['W1'] = ...`), else the last `return`, else the `def` line."""
     import ast
     exercise_files = {e.file for e in catalog.EXERCISES}
     parts = qualname.split(".")
@@ -263,8 +266,35 @@ def _definition(submission: Path, qualname: str) -> tuple[SourceLine, ...]:
                 break
             scope = node.body
         if node is not None and isinstance(node, ast.FunctionDef):
-            return (_source_line(submission, (file, node.lineno, node.name)),)
+            line = _line_computing(node, quantity) or node.lineno
+            return (_source_line(submission, (file, line, node.name)),)
     return ()
+
+
+def _line_computing(fn, quantity) -> int | None:
+    import ast
+
+    def names(target) -> bool:
+        if isinstance(target, ast.Name):
+            return target.id == quantity
+        if isinstance(target, ast.Attribute):
+            return target.attr == quantity
+        if isinstance(target, ast.Subscript):  # out[mask] = 0, grads['W1'] = ...
+            key = target.slice
+            return (isinstance(key, ast.Constant) and key.value == quantity) or names(target.value)
+        if isinstance(target, (ast.Tuple, ast.List)):
+            return any(names(t) for t in target.elts)
+        return False
+
+    assigned, returned = None, None
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign) and quantity and any(names(t) for t in node.targets):
+            assigned = max(assigned or 0, node.lineno)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and quantity and names(node.target):
+            assigned = max(assigned or 0, node.lineno)
+        elif isinstance(node, ast.Return):
+            returned = max(returned or 0, node.lineno)
+    return assigned or returned
 
 
 def _source_line(submission: Path, frame: tuple) -> SourceLine:

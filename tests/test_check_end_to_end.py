@@ -97,3 +97,18 @@ def test_console_script_runs(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "MulLayer" in out.stdout
+
+
+@pytest.mark.parametrize("file, old, new, exercise, expected_code", [
+    ("layers.py", "self.dW = np.dot(self.x.T, dout)", "self.dW = np.dot(self.x.T, dout) / dout.shape[0]",
+     "Affine", "self.dW = np.dot(self.x.T, dout) / dout.shape[0]"),
+    ("layers.py", "        dx = dout * self.y  # each input's gradient is scaled by the other input\n        dy = dout * self.x\n        return dx, dy",
+     "        return dout * self.x, dout * self.y", "MulLayer", "return dout * self.x, dout * self.y"),
+])
+def test_a_wrong_value_points_at_the_line_that_computed_it(solutions_copy, file, old, new, exercise,
+                                                            expected_code):
+    from grader.runner import run
+    mutate(solutions_copy, file, old, new)
+    report = run(solutions_copy, [exercise])
+    failed = [c for e in report.exercises for c in e.checks if c.state.value == "failed"]
+    assert failed and failed[0].location[0].code == expected_code

@@ -27,7 +27,11 @@ def run(args) -> int:
     table = Table(title=say("ui.list_title", lang, path=report.submission), title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(say("ui.exercise", lang), no_wrap=True)
-    table.add_column(say("ui.topic", lang))
+    console = Console()
+    # The topic only where it fits: squeezed into an 80-column terminal it made every row 3-4 lines.
+    with_topic = console.width >= 100
+    if with_topic:
+        table.add_column(say("ui.topic", lang))
     table.add_column(say("ui.file", lang), no_wrap=True)
     table.add_column(say("ui.state", lang), no_wrap=True)
     table.add_column(say("ui.points", lang), justify="right", no_wrap=True)
@@ -35,9 +39,9 @@ def run(args) -> int:
     for number, result in enumerate(report.exercises, 1):
         exercise = catalog.BY_ID[result.exercise]
         marker = " ←" if upcoming is not None and result.exercise == upcoming.exercise else ""
-        table.add_row(str(number), result.exercise + marker, exercise.title[lang], exercise.file,
-                      state_text(result.state, lang), f"{result.score:g}/{result.max_score:g}")
-    console = Console()
+        cells = [str(number), result.exercise + marker] + ([exercise.title[lang]] if with_topic else [])
+        table.add_row(*cells, exercise.file, state_text(result.state, lang),
+                      f"{result.score:g}/{result.max_score:g}")
     console.print(table)
     if upcoming is None:
         console.print(say("ui.all_passed", lang), style="bold green")

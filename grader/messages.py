@@ -158,6 +158,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diag_diverged": {
         "en": "the parameters became NaN or inf: the gradient is far too large",
         "ja": "パラメータが NaN か inf になりました。勾配が大きすぎます"},
+    "diag_constant_init": {
+        "en": "{key} started with every entry equal ({value:g}): all hidden units compute the same "
+              "thing, get the same gradient and never become different. Start from small random "
+              "numbers, as the book does with weight_init_std * np.random.randn(...)",
+        "ja": "{key} の初期値がすべて同じ値 ({value:g}) です。隠れ層のユニットがどれも同じ計算をして同じ勾配を"
+              "受け取るので、違いが生まれません。本のように weight_init_std * np.random.randn(...) で小さな乱数から"
+              "始めてください"},
+    "diag_large_init": {
+        "en": "{key} started large (standard deviation {std:.3g}; the book uses 0.01): the network "
+              "starts with huge outputs, the softmax saturates and learning crawls. Check "
+              "weight_init_std and how the weights are drawn",
+        "ja": "{key} の初期値が大きすぎます (標準偏差 {std:.3g}、本では 0.01)。最初から出力が巨大で softmax が"
+              "飽和し、学習がなかなか進みません。weight_init_std と重みの作り方を確認してください"},
     "diag_not_learning": {
         "en": "the network did not learn at all: accuracy stayed near chance (0.1)",
         "ja": "まったく学習していません。認識精度が偶然の水準 (0.1) のままです"},

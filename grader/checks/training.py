@@ -77,6 +77,7 @@ def accuracy(ctx: CheckContext) -> None:
                                                       "expected": str(shapes[key])}))
     # The parent's copy of the parameters lives in one flat array, in the order the worker lays
     # the gradients out in a slot: one multiply and one subtract mirror a whole step.
+    start_diagnosis = _initialisation_problem(params)   # told only if the run then fails
     flat = np.concatenate([params[k].ravel() for k in KEYS])
     params = _views(flat, shapes)
     x_ref, t_ref = ctx.session.request("mnist")
@@ -130,6 +131,8 @@ def accuracy(ctx: CheckContext) -> None:
     if not reached:
         if not all(np.all(np.isfinite(p)) for p in params.values()):
             diagnosis = Message("diag_diverged", {})
+        elif start_diagnosis is not None:
+            diagnosis = start_diagnosis
         elif final < 0.2:
             diagnosis = Message("diag_not_learning", {})
         else:
@@ -139,6 +142,21 @@ def accuracy(ctx: CheckContext) -> None:
                                          "iterations": iteration}),
             Comparison("test accuracy", f">= {settings.mnist_target:.3f}", f"{final:.4f}"),
             diagnosis)
+
+
+LARGE_INIT_STD = 0.1   # ten times the book's weight_init_std
+
+
+def _initialisation_problem(params: dict) -> Message | None:
+    """What is wrong with the weights the student's __init__ drew, if anything visibly is."""
+    for key in ("W1", "W2"):
+        weights = params[key]
+        if weights.size and np.all(weights == weights.flat[0]):
+            return Message("diag_constant_init", {"key": key, "value": float(weights.flat[0])})
+        std = float(np.std(weights))
+        if std > LARGE_INIT_STD:
+            return Message("diag_large_init", {"key": key, "std": std})
+    return None
 
 
 def _views(flat: np.ndarray, shapes: dict) -> dict:

@@ -210,5 +210,9 @@ BUGS = (
     Bug("net_zero_initialisation", "two_layer_net.py",
         '"W1": weight_init_std * np.random.randn(input_size, hidden_size),',
         '"W1": np.zeros((input_size, hidden_size)),',
-        "train_neuralnet", ("accuracy", "did not learn"), ("TwoLayerNet",)),
+        "train_neuralnet", ("accuracy", "w1", "every entry equal", "random"), ("TwoLayerNet",)),
+    Bug("net_init_without_scale", "two_layer_net.py",
+        '"W1": weight_init_std * np.random.randn(input_size, hidden_size),',
+        '"W1": np.random.randn(input_size, hidden_size),',
+        "train_neuralnet", ("accuracy", "w1", "started large", "weight_init_std"), ("TwoLayerNet",)),
 )

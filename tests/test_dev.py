@@ -40,3 +40,14 @@ def test_student_copy_has_no_answers_and_refuses_to_overwrite(tmp_path, capsys):
     assert (target / "exercises" / "layers.py").is_file() and (target / "grader").is_dir()
     assert not (target / "solutions").exists() and not (target / "tests").exists()
     assert main(["dev", "student-copy", str(target), "--root", str(ROOT)]) == 2
+
+
+def test_student_copy_readme_names_no_command_that_needs_tests(tmp_path):
+    """tests/ is not handed out, so the README's test command (which would find no tests) and the
+    sentences about it go; the install-and-check command stays first."""
+    target = tmp_path / "handout"
+    assert main(["dev", "student-copy", str(target), "--root", str(ROOT)]) == 0
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "pytest" not in readme and "own tests" not in readme and "テストを実行" not in readme
+    assert readme.split("```")[1].strip().endswith("grader check")
+    assert not (target / "BENCHMARKS.md").exists()

@@ -2,12 +2,16 @@
 
 The parent chooses every mini-batch, keeps its own copy of the parameters and applies the same
 update the worker applies in place (`p -= lr * grad`), so the accuracy it measures is that of
-parameters reached only through the gradients the student's code returned. At a few secret
-iterations it checks those gradients against its own loss, so a gradient that "teleports" to
-pre-trained weights cannot pass.
+parameters reached only through the gradients the student's code returned. It checks those
+gradients against its own loss at the first two steps and then at about one step in 100, chosen
+from the operating system's randomness, so a submission cannot know which: a gradient that is
+wrong, or that "teleports" towards pre-trained weights, is caught with a probability that grows
+with the number of steps it is wrong at. (A wrong gradient at a single unchecked step is not;
+checking every step would cost as much as the training.)
 """
 from __future__ import annotations
 
+import secrets
 from collections import deque
 
 import numpy as np
@@ -30,7 +34,12 @@ CADENCE = ((0.015, 100), (0.0, 25))   # (at least this far below the target, eve
 # below (3.2 standard errors), after 6,000 if more than 0.005 below (2.6). Only a score of all
 # 10,000 can pass. Most measurements stop at the first stage: a fifth of the work.
 STAGES = ((2_000, 0.015), (6_000, 0.005))
-SPOT_CHECKS = 3
+# Steps whose gradient the parent checks against its own loss at its own parameters: the first
+# two (a wrong gradient, or one that goes wrong once the layers hold state, fails there, at every
+# seed) and then each step with this probability, drawn from the operating system's randomness
+# rather than the seed, so that a submission cannot know which steps are looked at.
+ALWAYS_CHECKED = (1, 2)
+SPOT_RATE = 1 / 100
 # A correct network is past 0.85 after 2,000 steps; one still under 0.3 there cannot learn.
 GIVE_UP_AT = 2_000
 GIVE_UP_BELOW = 0.3
@@ -83,7 +92,8 @@ def accuracy(ctx: CheckContext) -> None:
     x_ref, t_ref = ctx.session.request("mnist")
     x_train_u8, t_train = training_set_mapped()  # the spot checks' copy of the batches
     budget = settings.mnist_max_iterations
-    spot = set(ctx.rng.choice(np.arange(1, min(budget, 1000)), size=SPOT_CHECKS, replace=False).tolist())
+    spot_rng = np.random.default_rng(secrets.randbits(128))
+    check_next = False   # the last check fell on ReLU's kink: check this step instead
     curve: list[tuple[int, float]] = []
     evaluator.submit(0, params)
     iteration = 0
@@ -95,7 +105,7 @@ def accuracy(ctx: CheckContext) -> None:
         while iteration < budget and reached_at is None:
             batch, raw = steps.next()
             iteration += 1
-            checked = iteration in spot or iteration == 1
+            checked = iteration in ALWAYS_CHECKED or check_next or spot_rng.random() < SPOT_RATE
             if isinstance(raw, Scaled):
                 # lr * grad for W1, b1, W2, b2 one after the other, as the parameters are laid
                 # out: the numbers the worker subtracted from its own.
@@ -108,7 +118,8 @@ def accuracy(ctx: CheckContext) -> None:
                 update = np.concatenate([np.asarray(LEARNING_RATE * np.asarray(raw[k]), dtype=np.float64).ravel()
                                          for k in KEYS])
             if checked:
-                _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch], iteration, spot)
+                check_next = not _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch],
+                                             iteration, spot_rng)
             flat -= update
             if iteration % _cadence(curve[-1][1] if curve else 0.0, settings.mnist_target) == 0:
                 evaluator.submit(iteration, params)
@@ -216,17 +227,18 @@ class _Steps:
 
 
 def _spot_check(ctx: CheckContext, params: dict, grads: dict, images: np.ndarray, labels: np.ndarray,
-                iteration: int, spot: set) -> None:
-    """The gradient the student's code just returned, against our loss at our parameters."""
+                iteration: int, rng: np.random.Generator) -> bool:
+    """The gradient the student's code just returned, against our loss at our parameters; False
+    when this step cannot be judged (on ReLU's kink, e.g. W1 all zero, differences mean nothing)."""
     x = images.astype(np.float64) / 255.0
     if np.min(np.abs(x @ params["W1"] + params["b1"])) < 1e-6:
-        spot.add(iteration + 1)  # on ReLU's kink (e.g. W1 all zero) differences mean nothing: later
-        return
+        return False
     try:
-        directional_checks(ctx, params, grads, x, labels, count=1)
+        directional_checks(ctx, params, grads, x, labels, count=1, rng=rng)
     except CheckFailed as failure:
         raise CheckFailed(Message("training_gradient_wrong", {"iteration": iteration}),
                           failure.comparison, Message("diag_stale_parameters", {})) from None
+    return True
 
 
 class _Evaluator:

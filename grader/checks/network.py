@@ -122,37 +122,48 @@ def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, 
     drawn from `rng` (the exercise's own stream unless another is given)."""
     rng = rng or ctx.rng
     eps = 1e-5
+    # Everything as one flat vector in KEYS order: a direction is one draw and one dot product.
+    sizes = [params[k].size for k in KEYS]
+    flat_p = np.concatenate([np.asarray(params[k], dtype=np.float64).ravel() for k in KEYS])
+    flat_g = np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in KEYS])
+
+    def split(flat: np.ndarray) -> dict:
+        parts = np.split(flat, np.cumsum(sizes)[:-1])
+        return {k: part.reshape(params[k].shape) for k, part in zip(KEYS, parts)}
+
     hidden = x @ params["W1"] + params["b1"]
 
-    def unit(v: dict) -> dict:
-        norm = np.sqrt(sum(float(np.sum(v[k] ** 2)) for k in KEYS)) or 1.0
-        return {k: v[k] / norm for k in KEYS}
-
-    def crosses_kink(v: dict) -> bool:
+    def crosses_kink(v: np.ndarray) -> bool:
         # A hidden unit whose input changes sign between p - e v and p + e v puts ReLU's kink
         # inside the difference: its value then says nothing about the gradient (measured: a
         # correct gradient off by 2e-4 about once in a hundred checks on MNIST batches).
-        moved = np.abs(x @ v["W1"] + v["b1"]) * eps
+        parts = split(v)
+        moved = np.abs(x @ parts["W1"] + parts["b1"]) * eps
         return bool(np.any(np.abs(hidden) <= 2 * moved))
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        norm = float(np.sqrt(v @ v))
+        return v / norm if norm else v
 
     directions = []
     for _ in range(count):
         for _attempt in range(5):
-            v = unit({k: rng.normal(size=params[k].shape) for k in KEYS})
+            v = unit(rng.standard_normal(flat_p.size, dtype=np.float32).astype(np.float64))
             if not crosses_kink(v):
                 directions.append(v)
                 break
-    along = unit({k: grads[k].copy() for k in KEYS})  # along the gradient itself: scale errors show
+    along = unit(flat_g.copy())  # along the gradient itself: scale errors show
     if not crosses_kink(along):  # (NaN never "crosses": a non-finite gradient is still compared)
         directions.append(along)
     for v in directions:
-        up = reference.two_layer_loss({k: params[k] + eps * v[k] for k in KEYS}, x, labels)
-        down = reference.two_layer_loss({k: params[k] - eps * v[k] for k in KEYS}, x, labels)
+        up = reference.two_layer_loss(split(flat_p + eps * v), x, labels)
+        down = reference.two_layer_loss(split(flat_p - eps * v), x, labels)
         numeric = (up - down) / (2 * eps)
-        analytic = sum(float(np.sum(grads[k] * v[k])) for k in KEYS)
+        analytic = float(flat_g @ v)
         scale = max(abs(numeric), abs(analytic), 1e-8)
         if abs(numeric - analytic) / scale > 1e-4:
-            per_key = {k: float(np.sum(grads[k] * v[k])) for k in KEYS}
+            per_key = {k: float(part @ vpart) for k, part, vpart in
+                       zip(KEYS, np.split(flat_g, np.cumsum(sizes)[:-1]), np.split(v, np.cumsum(sizes)[:-1]))}
             error = abs(numeric - analytic) / scale
             raise CheckFailed(
                 Message("directional_mismatch", {"method": method, "error": error}),

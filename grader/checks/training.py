@@ -3,7 +3,7 @@
 The parent chooses every mini-batch, keeps its own copy of the parameters and applies the same
 update the worker applies in place (`p -= lr * grad`), so the accuracy it measures is that of
 parameters reached only through the gradients the student's code returned. It checks those
-gradients against its own loss at the first two steps and then at about one step in 100, chosen
+gradients against its own loss at the first two steps and then at about one step in 128, chosen
 from the operating system's randomness, so a submission cannot know which: a gradient that is
 wrong, or that "teleports" towards pre-trained weights, is caught with a probability that grows
 with the number of steps it is wrong at. (A wrong gradient at a single unchecked step is not;
@@ -39,7 +39,7 @@ STAGES = ((2_000, 0.015), (6_000, 0.005))
 # seed) and then each step with this probability, drawn from the operating system's randomness
 # rather than the seed, so that a submission cannot know which steps are looked at.
 ALWAYS_CHECKED = (1, 2)
-SPOT_RATE = 1 / 100
+SPOT_RATE = 1 / 128
 # A correct network is past 0.85 after 2,000 steps; one still under 0.3 there cannot learn.
 GIVE_UP_AT = 2_000
 GIVE_UP_BELOW = 0.3

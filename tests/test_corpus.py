@@ -48,3 +48,10 @@ def test_correct_variant_passes(variant, solutions_copy):
     report = run(solutions_copy, list(variant.exercises), FAST)
     for exercise in report.exercises:
         assert exercise.state is State.PASSED, exercise_text(report, exercise.exercise)
+
+
+def test_the_readme_counts_the_corpus():
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"holds {len(BUGS)} realistic student bugs" in readme
+    assert f"and {len(VARIANTS)} correct-but-different answers" in readme

@@ -237,7 +237,7 @@ class WorkerSession:
                 try:
                     return protocol.decode(frame)
                 except protocol.ProtocolError as exc:
-                    raise self._death(f"the worker sent a malformed reply ({exc})") from None
+                    raise self._death(f"the worker sent a malformed reply ({exc})", ended=False) from None
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and wait <= 0:
                 self.close()
@@ -259,7 +259,7 @@ class WorkerSession:
             return None
         (length,) = struct.unpack(">Q", bytes(self._inbox[:8]))
         if length > protocol.MAX_ARRAY_BYTES * 2:
-            raise self._death("the worker sent an oversized reply")
+            raise self._death("the worker sent an oversized reply", ended=False)
         if len(self._inbox) < 8 + length:
             return None
         frame = bytes(self._inbox[8:8 + length])
@@ -279,9 +279,12 @@ class WorkerSession:
     def _returncode(self) -> int | None:
         return None if self.proc is None else self.proc.poll()
 
-    def _death(self, reason: str) -> WorkerDied:
+    def _death(self, reason: str, ended: bool = True) -> WorkerDied:
+        """End the session after the worker broke the protocol. Where its channel `ended`, wait a
+        moment for the exit code the report will show; a worker that is still talking nonsense
+        is killed at once."""
         code = None
-        if self.proc is not None:
+        if self.proc is not None and ended:
             try:
                 code = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
@@ -295,18 +298,18 @@ class WorkerSession:
         came in the reply."""
         if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
                 and isinstance(value[1], list) and len(value[1]) == count):
-            raise self._death("the worker sent a malformed reply (train_steps)")
+            raise self._death("the worker sent a malformed reply (train_steps)", ended=False)
         out = []
         for entry in value[1]:
             if isinstance(entry, list) and len(entry) == 2 and entry[0] == "scaled" and self.slots is not None:
                 try:
                     out.append(Scaled(self.slots.take(entry[1], size)))
                 except ValueError as exc:
-                    raise self._death(f"the worker sent a malformed reply ({exc})") from None
+                    raise self._death(f"the worker sent a malformed reply ({exc})", ended=False) from None
             elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":
                 out.append(entry[1])
             else:
-                raise self._death("the worker sent a malformed reply (train_steps)")
+                raise self._death("the worker sent a malformed reply (train_steps)", ended=False)
         return out
 
     def take_output(self) -> str:

@@ -72,3 +72,36 @@ def test_training_passes_without_slots(monkeypatch, solutions_copy):
     report = run(solutions_copy, ["train_neuralnet"])
     training = report.exercises[-1]
     assert training.exercise == "train_neuralnet" and training.state.value == "passed"
+
+
+@pytest.mark.parametrize("reply", [
+    ["steps", [["scaled", SLOTS]]],          # no such slot
+    ["steps", [["scaled", "0"]]],
+    ["steps", [["scaled", 0, "W1=1"]]],       # a layout is never read from the worker
+    ["steps", [["inline"]]],
+    ["steps", []],                            # fewer steps than asked for
+    ["steps", [["scaled", 0]], "extra"],
+    {"steps": 1},
+])
+def test_forged_train_steps_replies_end_the_worker(reply, solutions_copy):
+    from grader.session import WorkerDied, WorkerSession
+    session = WorkerSession(solutions_copy)
+    try:
+        with pytest.raises(WorkerDied):
+            session.unpack_steps(reply, 1, 100)
+        assert not session.alive
+    finally:
+        session.close()
+
+
+def test_a_well_formed_reply_is_read_from_the_slot(solutions_copy):
+    from grader.session import WorkerSession
+    from grader.slots import Scaled
+    session = WorkerSession(solutions_copy)
+    try:
+        (step,) = session.unpack_steps(["steps", [["scaled", 3]]], 1, 100)
+        assert isinstance(step, Scaled) and step.values.shape == (100,)
+        (inline,) = session.unpack_steps(["steps", [["inline", {"W1": 1}]]], 1, 100)
+        assert inline == {"W1": 1}
+    finally:
+        session.close()

@@ -2,7 +2,7 @@
 
 Everything that comes back is decoded as plain data (see protocol.py). The student's stdout and
 stderr are read from their own pipe in the same loop that waits for replies, kept up to a cap,
-and never parsed.
+and never parsed. MNIST training steps leave their updates in shared memory (see slots.py).
 """
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ class Limits:
 
 
 def _widen_pipe(fd: int) -> None:
-    """A training step's gradients (~320 kB) fit in one pipe buffer: no ping-pong per 64 kB."""
+    """Large replies (a training step's gradients, ~320 kB, where there are no shared slots) fit
+    in one pipe buffer: no ping-pong per 64 kB."""
     try:
         import fcntl
         fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)

@@ -286,15 +286,36 @@ def _line_computing(fn, quantity) -> int | None:
             return any(names(t) for t in target.elts)
         return False
 
-    assigned, returned = None, None
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Assign) and quantity and any(names(t) for t in node.targets):
-            assigned = max(assigned or 0, node.lineno)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and quantity and names(node.target):
-            assigned = max(assigned or 0, node.lineno)
-        elif isinstance(node, ast.Return):
-            returned = max(returned or 0, node.lineno)
-    return assigned or returned
+    # Each statement with the branch it sits in: (if/loop/try node, field) of its statement list.
+    assigned: list[tuple[int, tuple]] = []
+    returned: list[int] = []
+
+    def visit(statements, branch) -> None:
+        for node in statements:
+            if isinstance(node, ast.Assign) and quantity and any(names(t) for t in node.targets):
+                assigned.append((node.lineno, branch))
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and quantity and names(node.target):
+                assigned.append((node.lineno, branch))
+            elif isinstance(node, ast.Return):
+                returned.append(node.lineno)
+            for part in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(node, part, None)
+                if isinstance(inner, list) and not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)):
+                    visit(inner, (id(node), part))
+            if isinstance(node, ast.ExceptHandler):
+                visit(node.body, (id(node), "body"))
+
+    visit(fn.body, None)
+    if not assigned and quantity:
+        # `return dout` after `dout[self.mask] = 0`: the returned name is the quantity here.
+        returns = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
+        if len(returns) == 1 and isinstance(returns[0].value, ast.Name) and returns[0].value.id != quantity:
+            return _line_computing(fn, returns[0].value.id)
+    # Assigned on two sides of a branch (one-hot or class labels, say), the line that ran is
+    # unknown from the source: pointing at one side could blame the wrong one, so say less.
+    if assigned and len({branch for _, branch in assigned}) == 1:
+        return assigned[-1][0]
+    return returned[-1] if len(returned) == 1 else None
 
 
 def _source_line(submission: Path, frame: tuple) -> SourceLine:

@@ -104,6 +104,12 @@ def test_console_script_runs(tmp_path):
      "Affine", "self.dW = np.dot(self.x.T, dout) / dout.shape[0]"),
     ("layers.py", "        dx = dout * self.y  # each input's gradient is scaled by the other input\n        dy = dout * self.x\n        return dx, dy",
      "        return dout * self.x, dout * self.y", "MulLayer", "return dout * self.x, dout * self.y"),
+    # `return dout`: the line that changed dout is the one to look at
+    ("layers.py", "        dout[self.mask] = 0  # the book reuses dout in place; nothing flows where x was <= 0",
+     "        dout[~self.mask] = 0", "Relu", "dout[~self.mask] = 0"),
+    # dx is computed on both sides of the one-hot / class-label branch: never blame the wrong side
+    ("layers.py", "            dx = (self.y - self.t) / batch_size", "            dx = self.y - self.t",
+     "SoftmaxWithLoss", "return dx"),
 ])
 def test_a_wrong_value_points_at_the_line_that_computed_it(solutions_copy, file, old, new, exercise,
                                                             expected_code):

@@ -40,6 +40,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "modified_input": {
         "en": "{method} changed the array {argument} it was given; forward must leave its inputs alone",
         "ja": "{method} が受け取った配列 {argument} を書き換えました。順伝播は入力を変えてはいけません"},
+    "stale_gradient": {
+        "en": "{quantity} from {method} is wrong on a second forward and backward of the same layer",
+        "ja": "同じレイヤで 2 回目の順伝播と逆伝播をしたとき、{method} の {quantity} が違います"},
     "copied_parameters": {
         "en": "Affine does not see W and b change: {method} keeps copies instead of the arrays it was given",
         "ja": "W と b の変更が Affine に反映されません: {method} が受け取った配列ではなくコピーを持っています"},
@@ -137,6 +140,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diag_times_output": {
         "en": "this is dout times ReLU's output, not dout where the input was positive",
         "ja": "dout に ReLU の出力を掛けています。入力が正の所だけ dout を通します"},
+    "diag_accumulates": {
+        "en": "it holds the sum of this call's gradient and the last call's: assign it "
+              "(self.{quantity} = ...) instead of adding to it (+=). Each backward gives the gradient "
+              "of the forward just before it, and training calls them once per step",
+        "ja": "今回と前回の勾配の和になっています。+= で足し込まず、代入 (self.{quantity} = ...) してください。"
+              "backward は毎回、直前の forward に対する勾配を求めます (学習では 1 ステップに 1 回呼ばれます)"},
     "diag_copied_parameters": {
         "en": "training updates params in place, so the layer must keep the very arrays W and b (no .copy())",
         "ja": "学習は params をその場で更新するので、レイヤは W と b の配列そのものを持つ必要があります (.copy() しない)"},

@@ -67,6 +67,34 @@ def _gradient_case(ctx: CheckContext, x_shape: tuple, m: int) -> None:
 def backward(ctx: CheckContext) -> None:
     for x_shape, m in (((1, 3), 2), ((4, 5), 3), ((6, 4), 4)):
         _gradient_case(ctx, x_shape, m)
+    _second_call(ctx)
+
+
+def _second_call(ctx: CheckContext) -> None:
+    """Training runs forward and backward on the same layers every step: dW and db must be the
+    gradients of the latest pass alone (a `+=` passes every single-call check)."""
+    layer, W, b, _, _ = _make(ctx, 4, 3)
+    previous = None
+    for _ in range(2):
+        x, dout = ctx.rng.normal(size=(5, 4)), ctx.rng.normal(size=(5, 3))
+        ctx.call(layer, "Affine.forward", x)
+        ctx.call(layer, "Affine.backward", dout)
+        wanted = {"dW": reference.backward_of(lambda v: reference.affine(x, v, b), W, dout),
+                  "db": reference.backward_of(lambda v: reference.affine(x, W, v), b, dout)}
+        if previous is not None:
+            for quantity in ("dW", "db"):
+                got = ctx.attribute(layer, f"Affine.{quantity}")
+                try:
+                    expect_close(got, wanted[quantity], method="Affine.backward", quantity=quantity,
+                                 attribute=f"Affine.{quantity}")
+                except CheckFailed as failure:
+                    summed = previous[quantity] + wanted[quantity]
+                    if np.shape(got) == summed.shape and np.allclose(np.asarray(got, dtype=float), summed):
+                        raise CheckFailed(Message("stale_gradient", {"method": "Affine.backward", "quantity": quantity}),
+                                          failure.comparison,
+                                          Message("diag_accumulates", {"quantity": quantity})) from None
+                    raise
+        previous = wanted
 
 
 def tensor_input(ctx: CheckContext) -> None:

@@ -136,6 +136,11 @@ BUGS = (
         "        self.x = x.reshape(x.shape[0], -1)",
         "        self.x = x",
         "Affine", ("tensor_input",), ("Relu", "SoftmaxWithLoss")),
+    Bug("affine_grads_accumulate", "layers.py",
+        "        self.dW = np.dot(self.x.T, dout)\n        self.db = np.sum(dout, axis=0)",
+        "        if self.dW is None:\n            self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)\n"
+        "        self.dW += np.dot(self.x.T, dout)\n        self.db += np.sum(dout, axis=0)",
+        "Affine", ("dw", "second", "+="), ("MulLayer", "AddLayer", "Relu", "Sigmoid")),
     Bug("affine_dW_not_stored", "layers.py",
         "        self.dW = np.dot(self.x.T, dout)",
         "        dW = np.dot(self.x.T, dout)",

@@ -43,6 +43,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stale_gradient": {
         "en": "{quantity} from {method} is wrong on a second forward and backward of the same layer",
         "ja": "同じレイヤで 2 回目の順伝播と逆伝播をしたとき、{method} の {quantity} が違います"},
+    "stale_gradient_net": {
+        "en": "{quantity} from {method} is wrong on a second call on the same network, after its params "
+              "changed in place as in training",
+        "ja": "同じネットワークで params をその場で変えてから 2 回目に呼んだとき (学習と同じ)、{method} の "
+              "{quantity} が違います"},
     "copied_parameters": {
         "en": "Affine does not see W and b change: {method} keeps copies instead of the arrays it was given",
         "ja": "W と b の変更が Affine に反映されません: {method} が受け取った配列ではなくコピーを持っています"},
@@ -146,6 +151,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "of the forward just before it, and training calls them once per step",
         "ja": "今回と前回の勾配の和になっています。+= で足し込まず、代入 (self.{quantity} = ...) してください。"
               "backward は毎回、直前の forward に対する勾配を求めます (学習では 1 ステップに 1 回呼ばれます)"},
+    "diag_accumulates_grads": {
+        "en": "it holds the sum of this call's gradient and the last call's: build the gradients "
+              "afresh in every call instead of adding to ones kept from before (+=)",
+        "ja": "今回と前回の勾配の和になっています。前回の勾配に += で足し込まず、呼び出しのたびに勾配を"
+              "新しく作ってください"},
     "diag_copied_parameters": {
         "en": "training updates params in place, so the layer must keep the very arrays W and b (no .copy())",
         "ja": "学習は params をその場で更新するので、レイヤは W と b の配列そのものを持つ必要があります (.copy() しない)"},
@@ -162,8 +172,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this is the speed of a numerical gradient; gradient must use backpropagation (backward through the layers)",
         "ja": "数値微分の速さです。gradient は誤差逆伝播法 (レイヤの backward) で求めます"},
     "diag_stale_parameters": {
-        "en": "the gradient was computed for other parameters than the current ones: do the layers see params change?",
-        "ja": "現在とは別のパラメータで勾配が計算されています。params の更新がレイヤに届いていますか?"},
+        "en": "the gradient was right on its own but not after earlier steps: something is left over "
+              "from them. Do the layers see params change (no copies)? Are gradients recomputed each "
+              "call rather than added up (+=)?",
+        "ja": "単独では正しい勾配が、前のステップのあとでは合いません。前のステップの何かが残っています。"
+              "params の更新がレイヤに届いていますか (コピーしていませんか)? 勾配を呼び出しのたびに計算し直して"
+              "いますか (+= で足し込んでいませんか)?"},
     "diag_diverged": {
         "en": "the parameters became NaN or inf: the gradient is far too large",
         "ja": "パラメータが NaN か inf になりました。勾配が大きすぎます"},

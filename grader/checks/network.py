@@ -88,6 +88,27 @@ def small_network(ctx: CheckContext) -> None:
             want = reference.numerical_gradient(lambda: reference.two_layer_loss(work, x, labels), work[key])
             expect_close(grads[key], want, method="TwoLayerNet.gradient", quantity=key,
                          threshold=1e-5, batch_size=n)
+    _second_step(ctx, net, {k: np.array(v, dtype=float) for k, v in grads.items()}, i, h, o, n, shapes)
+
+
+def _second_step(ctx: CheckContext, net, previous: dict, i: int, h: int, o: int, n: int, shapes: dict) -> None:
+    """As in training: the same network, its params changed in place, another batch. The
+    gradient must be this step's alone (a `+=` into a kept dict passes every single call)."""
+    params, x = _well_conditioned(ctx, i, h, o, n)
+    labels = ctx.rng.integers(0, o, size=n)
+    _set_params(ctx, net, params)
+    grads = gradient_dict(ctx.call(net, "TwoLayerNet.gradient", x, labels), shapes)
+    for key in KEYS:
+        work = {k: v.copy() for k, v in params.items()}
+        want = reference.numerical_gradient(lambda: reference.two_layer_loss(work, x, labels), work[key])
+        try:
+            expect_close(grads[key], want, method="TwoLayerNet.gradient", quantity=key, threshold=1e-5)
+        except CheckFailed as failure:
+            summed = previous[key] + want
+            added_up = grads[key].shape == summed.shape and np.allclose(grads[key], summed)
+            raise CheckFailed(Message("stale_gradient_net", {"method": "TwoLayerNet.gradient", "quantity": key}),
+                              failure.comparison,
+                              Message("diag_accumulates_grads" if added_up else "diag_stale_parameters", {})) from None
 
 
 def full_network(ctx: CheckContext) -> None:

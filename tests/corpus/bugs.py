@@ -207,6 +207,19 @@ BUGS = (
         "        dout = self.lastLayer.backward(1)",
         "        dout = self.lastLayer.backward(1) * x.shape[0]",
         "TwoLayerNet", ("batch",), ("Affine", "Relu", "SoftmaxWithLoss")),
+    Bug("gradient_accumulated_in_a_kept_dict", "two_layer_net.py",
+        '''        return {
+            "W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
+            "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db,
+        }''',
+        '''        if not hasattr(self, "grads"):
+            self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
+        self.grads["W1"] += self.layers["Affine1"].dW
+        self.grads["b1"] += self.layers["Affine1"].db
+        self.grads["W2"] += self.layers["Affine2"].dW
+        self.grads["b2"] += self.layers["Affine2"].db
+        return self.grads''',
+        "TwoLayerNet", ("second", "+="), ("Affine", "Relu", "SoftmaxWithLoss")),
     Bug("net_layers_hold_copies", "two_layer_net.py",
         'self.layers["Affine1"] = Affine(self.params["W1"], self.params["b1"])',
         'self.layers["Affine1"] = Affine(self.params["W1"].copy(), self.params["b1"].copy())',

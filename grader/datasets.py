@@ -175,11 +175,6 @@ def test_set_uint8() -> tuple[np.ndarray, np.ndarray]:
     return _raw("test_img"), _raw("test_label")
 
 
-def load_mnist_uint8():
-    """((x_train (60000, 784), t_train), (x_test (10000, 784), t_test)), all uint8, read-only."""
-    return (_raw("train_img"), _raw("train_label")), (_raw("test_img"), _raw("test_label"))
-
-
 def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False):
     """The book's loader: ((x_train, t_train), (x_test, t_test)).
 

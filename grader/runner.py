@@ -85,9 +85,10 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                 ahead, running = None, ahead
             else:
                 running = None
-            if blocked and _not_started(submission, exercise):
+            first_to_write = _not_started(submission, exercise) if blocked else None
+            if first_to_write:
                 # Nothing of this exercise is written yet: that, not the dependency, is the news.
-                result = _all_checks(exercise, State.NOT_STARTED, Message("not_started", {"method": _not_started(submission, exercise)}))
+                result = _all_checks(exercise, State.NOT_STARTED, Message("not_started", {"method": first_to_write}))
             elif blocked:
                 result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}))
             elif running is not None:
@@ -138,14 +139,19 @@ def _not_started(submission: Path, exercise: catalog.Exercise) -> str | None:
     return missing[0] if len(missing) == len(exercise.writes) else None
 
 
+def machine_cores() -> int:
+    """The cores this process is allowed to run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def cores_for_this_run() -> int:
     """The cores this run may use: those it is allowed to run on, or fewer when `grader grade`
     shares them among several runs (GRADER_CORES). Running ahead on a core another submission
     is using would only add a worker's start-up to the machine's work."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
+    cores = machine_cores()
     try:
         return max(1, min(cores, int(os.environ.get("GRADER_CORES", cores))))
     except ValueError:
@@ -302,8 +308,6 @@ def _line_computing(fn, quantity) -> int | None:
                 inner = getattr(node, part, None)
                 if isinstance(inner, list) and not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)):
                     visit(inner, (id(node), part))
-            if isinstance(node, ast.ExceptHandler):
-                visit(node.body, (id(node), "body"))
 
     visit(fn.body, None)
     if not assigned and quantity:

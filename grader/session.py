@@ -24,12 +24,12 @@ from grader.slots import GradientSlots, Scaled
 
 OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
 OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
-# Only these variables reach student code: no CI tokens, no secrets.
 # glibc gives freed memory back to the system as soon as the top of the heap is free, so every
 # training step's arrays (the batch, dx, ...) were fresh pages to fault in again: 0.1-0.25 s of
 # system time per MNIST run, measured. Keeping a pad and trimming late removes it. Other C
 # libraries ignore these variables.
 _MALLOC_QUIET = {"MALLOC_TOP_PAD_": str(16 << 20), "MALLOC_TRIM_THRESHOLD_": str(128 << 20)}
+# Only these variables reach student code: no CI tokens, no secrets.
 _ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LANGUAGE", "TZ", "SYSTEMROOT", "TMPDIR")
 
 
@@ -118,8 +118,8 @@ class WorkerSession:
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
         self.token = secrets.token_hex(16)
         from grader.datasets import shared_cache_folder
-        env.update(_MALLOC_QUIET, GRADER_CACHE_DIR=str(shared_cache_folder()), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONIOENCODING="utf-8", HOME=self.workdir, MPLBACKEND="Agg",
+        env.update(_MALLOC_QUIET, GRADER_CACHE_DIR=str(shared_cache_folder()),
+                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONIOENCODING="utf-8", HOME=self.workdir, MPLBACKEND="Agg",
                    **{reaper.TOKEN_VARIABLE: self.token})
         memory = self.limits.memory_mb
 

@@ -35,5 +35,5 @@ def test_a_nonsense_core_count_is_ignored(solutions_copy, monkeypatch):
 
 def test_grade_shares_the_cores_among_its_jobs(monkeypatch):
     from grader.commands import grade
-    monkeypatch.setattr(grade, "_cores", lambda: 2)
+    monkeypatch.setattr(runner, "machine_cores", lambda: 2)
     assert grade.cores_per_job(2) == 1 and grade.cores_per_job(1) == 2 and grade.cores_per_job(8) == 1

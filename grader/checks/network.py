@@ -24,6 +24,21 @@ def expected_shapes(i: int, h: int, o: int) -> dict:
     return {"W1": (i, h), "b1": (h,), "W2": (h, o), "b2": (o,)}
 
 
+def flatten(arrays: dict) -> np.ndarray:
+    """W1, b1, W2, b2 one after the other in one float64 vector (a new array)."""
+    return np.concatenate([np.asarray(arrays[k], dtype=np.float64).ravel() for k in KEYS])
+
+
+def unflatten(flat: np.ndarray, shapes: dict) -> dict:
+    """{key: view of `flat`}, the inverse of flatten for arrays of these shapes."""
+    out, start = {}, 0
+    for key in KEYS:
+        size = int(np.prod(shapes[key]))
+        out[key] = flat[start:start + size].reshape(shapes[key])
+        start += size
+    return out
+
+
 def gradient_dict(value, shapes: dict) -> dict:
     """The student's gradient as {key: float64 array}, or CheckFailed naming what is off."""
     method = "TwoLayerNet.gradient"
@@ -144,13 +159,11 @@ def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, 
     rng = rng or ctx.rng
     eps = 1e-5
     # Everything as one flat vector in KEYS order: a direction is one draw and one dot product.
-    sizes = [params[k].size for k in KEYS]
-    flat_p = np.concatenate([np.asarray(params[k], dtype=np.float64).ravel() for k in KEYS])
-    flat_g = np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in KEYS])
+    shapes = {k: np.shape(params[k]) for k in KEYS}
+    flat_p, flat_g = flatten(params), flatten(grads)
 
     def split(flat: np.ndarray) -> dict:
-        parts = np.split(flat, np.cumsum(sizes)[:-1])
-        return {k: part.reshape(params[k].shape) for k, part in zip(KEYS, parts)}
+        return unflatten(flat, shapes)
 
     hidden = x @ params["W1"] + params["b1"]
 
@@ -183,8 +196,8 @@ def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, 
         analytic = float(flat_g @ v)
         scale = max(abs(numeric), abs(analytic), 1e-8)
         if abs(numeric - analytic) / scale > 1e-4:
-            per_key = {k: float(part @ vpart) for k, part, vpart in
-                       zip(KEYS, np.split(flat_g, np.cumsum(sizes)[:-1]), np.split(v, np.cumsum(sizes)[:-1]))}
+            g_parts, v_parts = split(flat_g), split(v)
+            per_key = {k: float(np.sum(g_parts[k] * v_parts[k])) for k in KEYS}
             error = abs(numeric - analytic) / scale
             raise CheckFailed(
                 Message("directional_mismatch", {"method": method, "error": error}),

@@ -18,7 +18,8 @@ import numpy as np
 
 from grader import reference
 from grader.checks.context import CheckContext
-from grader.checks.network import KEYS, directional_checks, expected_shapes, gradient_dict
+from grader.checks.network import (KEYS, directional_checks, expected_shapes, flatten, gradient_dict,
+                                   unflatten)
 from grader.compare import CheckFailed, as_array
 from grader.results import Comparison, Message
 from grader.slots import SLOTS, Scaled, layout_of
@@ -87,8 +88,8 @@ def accuracy(ctx: CheckContext) -> None:
     # The parent's copy of the parameters lives in one flat array, in the order the worker lays
     # the gradients out in a slot: one multiply and one subtract mirror a whole step.
     start_diagnosis = _initialisation_problem(params)   # told only if the run then fails
-    flat = np.concatenate([params[k].ravel() for k in KEYS])
-    params = _views(flat, shapes)
+    flat = flatten(params)
+    params = unflatten(flat, shapes)
     x_ref, t_ref = ctx.session.request("mnist")
     x_train_u8, t_train = training_set_mapped()  # the spot checks' copy of the batches
     budget = settings.mnist_max_iterations
@@ -110,13 +111,12 @@ def accuracy(ctx: CheckContext) -> None:
                 # lr * grad for W1, b1, W2, b2 one after the other, as the parameters are laid
                 # out: the numbers the worker subtracted from its own.
                 update = raw.values.copy() if checked else raw.values  # what is checked is applied
-                grads = _views(update / LEARNING_RATE, shapes) if checked else None
+                grads = unflatten(update / LEARNING_RATE, shapes) if checked else None
             else:
                 grads = gradient_dict(raw, shapes)
                 # lr * grad in the gradient's own dtype (float32 stays float32), as the worker
                 # computes it before subtracting: the two copies stay the same to the bit.
-                update = np.concatenate([np.asarray(LEARNING_RATE * np.asarray(raw[k]), dtype=np.float64).ravel()
-                                         for k in KEYS])
+                update = flatten({k: LEARNING_RATE * np.asarray(raw[k]) for k in KEYS})
             if checked:
                 check_next = not _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch],
                                              iteration, spot_rng)
@@ -168,16 +168,6 @@ def _initialisation_problem(params: dict) -> Message | None:
         if std > LARGE_INIT_STD:
             return Message("diag_large_init", {"key": key, "std": std})
     return None
-
-
-def _views(flat: np.ndarray, shapes: dict) -> dict:
-    """{key: view of `flat`}, the arrays laid out one after the other in KEYS order."""
-    out, start = {}, 0
-    for key in KEYS:
-        size = int(np.prod(shapes[key]))
-        out[key] = flat[start:start + size].reshape(shapes[key])
-        start += size
-    return out
 
 
 class _Steps:

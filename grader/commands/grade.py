@@ -80,14 +80,8 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -
 
 
 def cores_per_job(jobs: int) -> int:
-    return max(1, _cores() // jobs)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+    from grader.runner import machine_cores
+    return max(1, machine_cores() // jobs)
 
 
 def _failed(name: str, target: Path, max_score: float, note: str) -> Graded:

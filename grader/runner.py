@@ -325,7 +325,7 @@ def _line_computing(fn, quantity) -> int | None:
 def _source_line(submission: Path, frame: tuple) -> SourceLine:
     """Read the student's line ourselves; the worker only told us where to look."""
     file, line, function = frame
-    path = submission / Path(file).name
+    path = submission / file  # relative to the submission's root, '/'-separated (from the worker)
     code = ""
     try:
         if path.is_file() and path.stat().st_size < 2_000_000 and line > 0:
@@ -333,4 +333,4 @@ def _source_line(submission: Path, frame: tuple) -> SourceLine:
             code = lines[line - 1].strip() if line <= len(lines) else ""
     except OSError:
         pass
-    return SourceLine(Path(file).name, line, function, code[:200])
+    return SourceLine(file, line, function, code[:200])

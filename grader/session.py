@@ -96,9 +96,10 @@ def _widen_pipe(fd: int) -> None:
 class WorkerSession:
     """One worker process bound to one submission folder."""
 
-    def __init__(self, submission: Path, limits: Limits = Limits()):
+    def __init__(self, submission: Path, limits: Limits = Limits(), import_dirs: tuple = (".",)):
         self.submission = Path(submission).resolve()
         self.limits = limits
+        self.import_dirs = tuple(import_dirs)
         self.output = OutputBuffer()
         self.deadline: float | None = None
         self.proc: subprocess.Popen | None = None
@@ -113,7 +114,7 @@ class WorkerSession:
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         grader_root = str(Path(__file__).resolve().parent.parent)
         bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.worker import main; "
-                     "main(sys.argv[2], *map(int, sys.argv[3:6]))")
+                     "main(sys.argv[2], *map(int, sys.argv[3:6]), import_dirs=tuple(sys.argv[6:]))")
         self.slots = GradientSlots.create()
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
         self.token = secrets.token_hex(16)
@@ -133,7 +134,8 @@ class WorkerSession:
 
         self.proc = subprocess.Popen(
             [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root,
-             str(self.submission), str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1)],
+             str(self.submission), str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1),
+             *self.import_dirs],
             stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=self.workdir, env=env,
             pass_fds=(req_r, rep_w) + ((self.slots.fd,) if self.slots else ()),
             start_new_session=True, preexec_fn=limit_resources)

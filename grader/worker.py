@@ -161,10 +161,10 @@ class Worker:
         frames = []
         for fs in traceback.extract_tb(exc.__traceback__):
             if self.is_student_file(fs.filename):
-                frames.append({"file": os.path.basename(fs.filename), "line": fs.lineno or 0,
+                frames.append({"file": self.relative(fs.filename), "line": fs.lineno or 0,
                                "func": fs.name})
         if isinstance(exc, SyntaxError) and exc.filename and self.is_student_file(exc.filename):
-            frames.append({"file": os.path.basename(exc.filename), "line": exc.lineno or 0,
+            frames.append({"file": self.relative(exc.filename), "line": exc.lineno or 0,
                            "func": "<module>"})
         try:
             text = str(exc)
@@ -174,10 +174,15 @@ class Worker:
                 "not_started": isinstance(exc, NotImplementedError)}
 
     def is_student_file(self, filename: str) -> bool:
+        """Anywhere under the submission's root (the book's layout keeps files in ch05/ and common/)."""
         try:
-            return os.path.dirname(os.path.realpath(filename)) == self.submission
+            return os.path.realpath(filename).startswith(self.submission + os.sep)
         except (TypeError, ValueError):
             return False
+
+    def relative(self, filename: str) -> str:
+        """The file's path under the root, with '/' on every platform: `layers.py`, `common/layers.py`."""
+        return os.path.relpath(os.path.realpath(filename), self.submission).replace(os.sep, "/")
 
 
 def _flush_student_streams() -> None:
@@ -188,9 +193,13 @@ def _flush_student_streams() -> None:
             pass
 
 
-def main(submission: str, request_fd: int, reply_fd: int, slots_fd: int = -1) -> None:
+def main(submission: str, request_fd: int, reply_fd: int, slots_fd: int = -1,
+         import_dirs: tuple = (".",)) -> None:
+    """`import_dirs`: folders under `submission` that go first on sys.path, in order (the book's
+    layout: `ch05` for `layer_naive`, then `.` for `common.layers`)."""
     sys.dont_write_bytecode = True  # the grader never writes into the submission (no __pycache__)
-    sys.path.insert(0, submission)
+    for folder in reversed(import_dirs):
+        sys.path.insert(0, os.path.normpath(os.path.join(submission, folder)))
     worker = Worker(submission)
     if slots_fd >= 0:
         from grader.slots import GradientSlots
@@ -209,4 +218,4 @@ def main(submission: str, request_fd: int, reply_fd: int, slots_fd: int = -1) ->
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], *map(int, sys.argv[2:5]))
+    main(sys.argv[1], *map(int, sys.argv[2:5]), import_dirs=tuple(sys.argv[5:]) or (".",))

@@ -220,6 +220,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.watch": {"en": "re-check on every save", "ja": "保存するたびに採点し直す"},
     "cli.watch.interval": {"en": "how often to look for changes, in seconds (default 0.5)", "ja": "変更を確かめる間隔 (秒、既定 0.5)"},
     # -- errors of the command itself ------------------------------------------------------
+    "err.sandbox_required": {
+        "en": "--sandbox require: the worker could not be confined, so nothing was graded ({reason})",
+        "ja": "--sandbox require: ワーカーを隔離できなかったため採点していません ({reason})"},
+    "err.file_too_big": {
+        "en": "{file} is larger than {limit} bytes: the grader does not read files that large",
+        "ja": "{file} が {limit} バイトを超えています: これほど大きなファイルは採点できません"},
+    "err.too_much_source": {
+        "en": "the folder holds more than {files} .py files or {limit} bytes of them: point the grader at the submission itself",
+        "ja": ".py ファイルが {files} 個または {limit} バイトを超えています: 提出フォルダそのものを指定してください"},
+    "cli.check.sandbox": {
+        "en": "auto (default): the best confinement this system has; require: refuse to grade "
+              "without the full Linux sandbox (exit 2); off: a plain separate process",
+        "ja": "auto (既定): この環境で使える最善の隔離; require: Linux の完全なサンドボックスが"
+              "なければ採点しない (終了コード 2); off: 隔離なしの別プロセス"},
+    "ui.sandbox": {"en": "sandbox: {summary}", "ja": "サンドボックス: {summary}"},
     "err.no_folder": {"en": "no such folder: {path}", "ja": "フォルダがありません: {path}"},
     "err.not_folder": {"en": "not a folder: {path}", "ja": "フォルダではありません: {path}"},
     "err.no_files": {

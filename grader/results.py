@@ -102,6 +102,7 @@ class Report:
     seed: int
     duration: float
     selected_all: bool = True
+    sandbox: dict | None = None     # policy.Applied.to_dict() of the workers, None if none ran
 
     @property
     def score(self) -> float:

@@ -21,6 +21,8 @@ from grader.checks.context import CheckContext, Settings
 from grader.compare import CheckFailed
 from grader.datasets import MnistError
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
+from grader.sandbox.policy import SandboxUnavailable
+from grader.sandbox.snapshot import SnapshotError
 from grader.session import Limits, StudentException, WorkerDied, WorkerSession, WorkerTimeout
 
 TRAINING = "train_neuralnet"
@@ -74,6 +76,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     run_deadline = started + budgets.run
     results: dict[str, ExerciseResult] = {}
     session: WorkerSession | None = None
+    sandbox: dict | None = None
     ahead = _start_training_ahead(submission, selected, settings, budgets, points, run_deadline)
     try:
         for exercise_id in selected:
@@ -98,20 +101,34 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
             elif time.monotonic() >= run_deadline:
                 result = _all_checks(exercise, State.TIMEOUT, Message("run_budget_spent", {"seconds": budgets.run}))
             else:
+                deadline = min(time.monotonic() + budgets.for_exercise(exercise_id), run_deadline)
                 if session is None or not session.alive:
                     session = WorkerSession(submission, budgets.limits)
-                deadline = min(time.monotonic() + budgets.for_exercise(exercise_id), run_deadline)
+                    sandbox = sandbox or _applied(session, deadline)
                 result = _run_exercise(exercise, session, settings, deadline, submission)
             results[exercise_id] = result
             if on_result is not None:
                 on_result(result)
+    except SandboxUnavailable as refused:
+        raise SubmissionError("err.sandbox_required", reason=refused.reason) from None
+    except SnapshotError as exc:
+        raise SubmissionError(exc.key, **exc.params) from None
     finally:
         if ahead is not None:
             ahead.cancel()
         if session is not None:
             session.close()
     return Report(str(submission), tuple(results[e] for e in selected), settings.seed,
-                  time.monotonic() - started, selected_all=not exercise_ids)
+                  time.monotonic() - started, selected_all=not exercise_ids, sandbox=sandbox)
+
+
+def _applied(session: WorkerSession, deadline: float) -> dict | None:
+    """What the worker's sandbox holds, as it said before any student code ran. A worker that
+    refused to start (`--sandbox require`) raises SandboxUnavailable, which stops the run."""
+    try:
+        return session.sandbox(deadline).to_dict()
+    except (WorkerTimeout, WorkerDied):
+        return None  # the first check meets the same trouble and reports it
 
 
 def _start_training_ahead(submission: Path, selected: list, settings: Settings, budgets: Budgets,
@@ -171,6 +188,10 @@ def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
 def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline: float,
                   submission: Path) -> ExerciseResult:
     session.deadline = deadline
+    try:
+        session.sandbox(deadline)   # a refusal must stop the run, not read as one check's error
+    except (WorkerTimeout, WorkerDied):
+        pass
     ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings, exercise=exercise.id)
     try:
         session.request("seed", seed=int(ctx.rng.bit_generator.seed_seq.generate_state(1)[0]))

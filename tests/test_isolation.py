@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -176,26 +177,33 @@ def test_secrets_are_not_passed_to_student_code(solutions_copy):
 
 
 def test_forged_replies_on_the_private_channel(solutions_copy):
-    plant(solutions_copy, "import os, sys\nos.write(int(sys.argv[4]), b'\\x00' * 8 + b'garbage')")
+    plant(solutions_copy, "import os, sys\nos.write(int(sys.argv[5]), b'\\x00' * 8 + b'garbage')")
     report, _ = grade(solutions_copy, "Relu", "Sigmoid")
     assert states(report)["Relu"] == "error"
     assert states(report)["Sigmoid"] == "passed"
 
 
-def test_rewritten_mnist_cache_does_not_fake_the_accuracy(solutions_copy, tmp_path):
-    """The worker can reach the cache it reads training batches from. A submission that shifts
-    every test label there (believed, it would score about 0) must still be scored on the real
-    labels (checksums), in this run and the next."""
+def test_the_mnist_cache_cannot_be_rewritten(solutions_copy, tmp_path):
+    """The worker reads training batches from the grader's cache: a submission that tries to
+    shift every test label there gets a PermissionError at import (its own error), the cache stays
+    byte for byte, and a correct submission graded after it still passes."""
     cache = tmp_path / "cache"
+    clean = tmp_path / "clean"
+    shutil.copytree(solutions_copy, clean)
+    grade(clean, "train_neuralnet", env={"GRADER_CACHE_DIR": str(cache)})
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in cache.iterdir()}
     mutate(solutions_copy, "two_layer_net.py", "import numpy as np\n", """import numpy as np
 import glob, os
-for _path in glob.glob(os.path.join(os.environ.get("GRADER_CACHE_DIR", "/nonexistent"), "*test_label.npy")):
+for _path in glob.glob(os.path.join(os.environ.get("GRADER_CACHE_DIR", "/nonexistent"), "*.npy")):
     np.save(_path, (np.load(_path) + 1) % 10)
 """)
-    for _ in range(2):
-        report, _ = grade(solutions_copy, env={"GRADER_CACHE_DIR": str(cache)})
-        assert states(report)["train_neuralnet"] == "passed", outputs(report, "train_neuralnet")
-    assert list(cache.glob("*test_label.npy")), "the worker was given the grader's cache folder"
+    report, _ = grade(solutions_copy, env={"GRADER_CACHE_DIR": str(cache)})
+    if sys.platform == "linux":
+        assert states(report)["TwoLayerNet"] == "error"
+        assert "[Errno" in outputs(report, "TwoLayerNet")  # EACCES (Landlock) or EROFS (read-only view)
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in cache.iterdir()} == before
+    report, _ = grade(clean, env={"GRADER_CACHE_DIR": str(cache)})
+    assert states(report)["train_neuralnet"] == "passed", outputs(report, "train_neuralnet")
 
 
 def test_submission_files_are_never_modified(solutions_copy):

@@ -34,6 +34,8 @@ def add_limit_options(parser) -> None:
                         help=tr("cli.check.timeout"))
     parser.add_argument("--memory-mb", type=int, metavar="N",
                         help=tr("cli.check.memory"))
+    parser.add_argument("--sandbox", choices=("auto", "require", "off"), default=None,
+                        help=tr("cli.check.sandbox"))
 
 
 def positive_seconds(text: str) -> float:
@@ -112,7 +114,7 @@ def budgets_from(args, config):
         if args.memory_mb < 256:
             raise UsageError("--memory-mb must be at least 256 (numpy alone needs about 100 MB)")
         memory = args.memory_mb
-    budgets.limits = Limits(memory_mb=memory)
+    budgets.limits = Limits(memory_mb=memory, sandbox=getattr(args, "sandbox", None))
     return budgets
 
 

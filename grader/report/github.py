@@ -29,6 +29,8 @@ def summary_markdown(report: Report, lang: str) -> str:
         lines.append(f"| `{exercise.exercise}` | {state} | {exercise.score:g} / {exercise.max_score:g} | "
                      f"{_cell(detail)} |")
     lines += ["", f"seed {report.seed}, {report.duration:.1f} s", ""]
+    if report.sandbox is not None:
+        lines += [say("ui.sandbox", lang, summary=report.sandbox["summary"]), ""]
     return "\n".join(lines)
 
 

@@ -50,10 +50,13 @@ def to_dict(report: Report, lang: str = "en") -> dict:
         "score": report.score,
         "max_score": report.max_score,
         "execution_time": int(round(report.duration)),  # Gradescope's examples give whole seconds
-        "output": f"seed {report.seed}",
+        "output": f"seed {report.seed}" + (f"\n{say('ui.sandbox', lang, summary=report.sandbox['summary'])}"
+                                           if report.sandbox else ""),
         "output_format": "text",
         "visibility": "visible",
         "tests": tests,
+        # Gradescope ignores keys it does not know; our own tools read what the worker was under.
+        "extra_data": {"sandbox": report.sandbox},
     }
 
 

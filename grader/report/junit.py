@@ -12,6 +12,9 @@ from grader.results import Report, State
 def render(report: Report, lang: str = "en") -> str:
     suites = ET.Element("testsuites", name="backprop-grader", tests=str(len(report.checks)),
                         time=f"{report.duration:.3f}")
+    if report.sandbox is not None:
+        ET.SubElement(ET.SubElement(suites, "properties"), "property", name="sandbox",
+                      value=report.sandbox["summary"])
     for exercise in report.exercises:
         counts = {state: sum(c.state is state for c in exercise.checks) for state in State}
         suite = ET.SubElement(

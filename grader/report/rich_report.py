@@ -40,6 +40,8 @@ def render(report: Report, lang: str = "en") -> Group:
         parts.append(curve)
     parts.append(Text(say("ui.score", lang, score=report.score, max_score=report.max_score,
                           seconds=report.duration, seed=report.seed), style="bold"))
+    if report.sandbox is not None:
+        parts.append(Text(say("ui.sandbox", lang, summary=report.sandbox["summary"]), style="dim"))
     parts.append(_next_step(report, lang))
     return Group(*parts)
 

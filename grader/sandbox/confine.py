@@ -1,0 +1,267 @@
+"""Applying the policy inside the worker, before any student code runs.
+
+On Linux the worker becomes three processes:
+
+    keeper  (the grader's child; outside every namespace; runs no student code, only waits)
+      └─ init  (pid 1 of a new PID namespace: mounts, ids, Landlock, then reaps)
+           └─ worker  (pid 2: the request loop and the student's code)
+
+One SIGKILL to the keeper ends everything: init dies with it (PR_SET_PDEATHSIG), and when the
+init of a PID namespace dies the kernel kills every process in it, however it forked, setsid'd
+or renamed itself. The worker is not pid 1 because pid 1 ignores signals it has no handler for,
+which would change what a student's own `os.kill` or `abort` does.
+
+The order is fixed, as in bubblewrap: resource limits, namespaces, the mount view, the Landlock
+ruleset (built while every path can still be opened), ids and capabilities dropped, Landlock
+enforced (with no_new_privs). Whatever cannot be applied is recorded under `missing`; in
+`require` mode the worker then refuses to run anything.
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import struct
+import sys
+
+from grader.sandbox.policy import Policy
+
+
+def apply(policy: Policy) -> dict:
+    """Confine this process; returns the description in the process that goes on to run
+    student code (the keeper and init never return)."""
+    applied: dict = {"landlock": 0, "namespaces": [], "uid": os.geteuid() if hasattr(os, "geteuid") else None,
+                     "capabilities": True, "extras": [], "missing": []}
+    _limit_resources(policy)
+    if sys.platform != "linux" or policy.mode == "off":
+        applied["capabilities"] = _has_capabilities()
+        if policy.mode == "off":
+            applied["missing"].append("turned off (GRADER_SANDBOX=off or --sandbox off)")
+        return applied
+    from grader.sandbox import landlock, linux
+    # Asked first: landlockpy finds libc by running ldconfig, which is best done in the open.
+    abi, why_not = landlock.available()
+    root = os.geteuid() == 0
+    spaces = _enter_namespaces(root, applied)
+    if "pid" in spaces:
+        _split_off_init()
+    else:
+        from grader.sandbox import reaper
+        reaper.become_subreaper()
+    uid = _build_view(policy, root, spaces, applied)
+    ruleset = None
+    if abi:
+        try:
+            ruleset, parts = landlock.prepare(_rules(policy))
+            applied["landlock"] = abi
+            applied["extras"] = parts[1:]
+        except OSError as exc:
+            applied["missing"].append(f"landlock: {exc}")
+    else:
+        applied["missing"].append(f"landlock: {why_not}")
+    _drop_rights(policy, root, uid, spaces, applied)
+    applied["capabilities"] = _has_capabilities()  # before Landlock closes /proc
+    if ruleset is not None:
+        landlock.enforce(ruleset)
+    else:
+        linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+    applied["extras"].append("no_new_privs")
+    if "pid" in spaces:
+        _become_init()   # returns only in the worker, pid 2
+    return applied
+
+
+# -- the steps ---------------------------------------------------------------------------------
+
+def _limit_resources(policy: Policy) -> None:
+    try:
+        import resource
+    except ImportError:
+        return  # Windows: memory is bounded by the parent's Job Object, where there is one
+    limits = [(resource.RLIMIT_CORE, 0)]
+    if policy.memory_mb:
+        limits.append((resource.RLIMIT_AS, policy.memory_mb << 20))
+    if policy.file_mb:
+        limits.append((resource.RLIMIT_FSIZE, policy.file_mb << 20))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass  # macOS refuses RLIMIT_AS: the time budget still bounds the run
+
+
+def _enter_namespaces(root: bool, applied: dict) -> list:
+    from grader.sandbox import linux
+    base = linux.CLONE_NEWPID | linux.CLONE_NEWNET | linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
+    # Root needs no user namespace (and keeps the power to switch to nobody); anyone else does.
+    attempts = [base, base | linux.CLONE_NEWUSER] if root else [base | linux.CLONE_NEWUSER]
+    for flags in attempts:
+        try:
+            linux.unshare(flags)
+        except OSError as exc:
+            error = exc
+            continue
+        spaces = ["pid", "net", "mount", "ipc"]
+        if flags & linux.CLONE_NEWUSER:
+            try:
+                linux.map_own_ids()
+            except OSError as exc:  # e.g. AppArmor's restriction on unprivileged user namespaces
+                applied["missing"].append(f"user namespace without id maps: {exc.strerror}")
+            spaces.append("user")
+        applied["namespaces"] = spaces
+        return spaces
+    applied["missing"].append(f"namespaces: {error.strerror}")
+    return []
+
+
+def _split_off_init() -> None:
+    """Fork init into the new PID namespace; this process stays behind as the keeper."""
+    status_r, status_w = os.pipe()
+    alive_r, alive_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(status_r)
+        os.close(alive_w)
+        _die_with_parent(alive_r)
+        os.set_inheritable(status_w, False)
+        _INIT_STATUS_FD[0] = status_w
+        return
+    _keep(pid, status_r, keep=(status_r, alive_w))
+
+
+_INIT_STATUS_FD = [-1]
+
+
+def _die_with_parent(alive_r: int) -> None:
+    from grader.sandbox import linux
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The keeper may have died before the line above: its end of the pipe is then closed.
+    readable, _, _ = select.select([alive_r], [], [], 0)
+    if readable:
+        os._exit(1)
+    os.close(alive_r)
+
+
+def _keep(init: int, status_r: int, keep: tuple) -> None:
+    """The keeper: hold nothing of the worker's (so the parent sees its pipes close when the
+    worker ends), wait for init, and end the way the worker ended."""
+    _close_all_but(keep)
+    data = b""
+    while len(data) < 4:
+        chunk = os.read(status_r, 4 - len(data))
+        if not chunk:
+            break
+        data += chunk
+    _, init_status = os.waitpid(init, 0)
+    status = struct.unpack("<i", data)[0] if len(data) == 4 else init_status
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def _close_all_but(keep: tuple) -> None:
+    """Standard streams to /dev/null, every other descriptor but `keep` closed."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    for fd in range(3, _max_fd()):
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _max_fd() -> int:
+    try:
+        return min(os.sysconf("SC_OPEN_MAX"), 4096)
+    except (ValueError, OSError):
+        return 1024
+
+
+def _build_view(policy: Policy, root: bool, spaces: list, applied: dict) -> int | None:
+    """The mount view; returns the uid to switch to (root only), or None to keep this one."""
+    from grader.sandbox import linux, view
+    if "mount" not in spaces:
+        return None
+    try:
+        linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    except OSError as exc:
+        applied["missing"].append(f"private mounts: {exc.strerror}")
+        return None
+    if root and "user" not in spaces:
+        try:
+            view.open_for(policy.read, policy.uid, policy.gid, writable=policy.write)
+            for folder in policy.write:
+                _chown_tree(folder, policy.uid, policy.gid)
+            return policy.uid
+        except OSError as exc:
+            applied["missing"].append(f"a view for uid {policy.uid}: {exc}")
+            return None
+    # Our own files stay ours in a user namespace: read-only binds stop chmod and touch on them.
+    for path in view.outermost(os.path.realpath(p) for p in policy.read if os.path.exists(p)):
+        try:
+            linux.bind_read_only(path, path)
+        except OSError:
+            pass
+    return None
+
+
+def _chown_tree(folder: str, uid: int, gid: int) -> None:
+    for base, dirs, files in os.walk(folder):
+        for name in [base] + [os.path.join(base, n) for n in dirs + files]:
+            os.lchown(name, uid, gid)
+
+
+def _rules(policy: Policy) -> list:
+    from grader.sandbox.landlock import READ, WRITE
+    rules = [(READ, p) for p in policy.read] + [(WRITE, p) for p in policy.write]
+    rules += [(WRITE, os.devnull), (READ, "/dev/urandom"), (READ, "/dev/zero")]
+    return rules
+
+
+def _drop_rights(policy: Policy, root: bool, uid: int | None, spaces: list, applied: dict) -> None:
+    from grader.sandbox import linux
+    if root or "user" in spaces:
+        linux.drop_bounding_set()
+    if uid is not None:
+        linux.become(uid, policy.gid)
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_NPROC, (policy.processes, policy.processes))
+        except (ImportError, ValueError, OSError):
+            pass
+    elif root or "user" in spaces:
+        linux.clear_capabilities()
+    applied["uid"] = os.geteuid()
+
+
+def _has_capabilities() -> bool:
+    if sys.platform != "linux":
+        return hasattr(os, "geteuid") and os.geteuid() == 0
+    from grader.sandbox import linux
+    try:
+        return linux.effective_capabilities() != 0
+    except OSError:
+        return True
+
+
+def _become_init() -> None:
+    """In init: fork the worker, then reap until it ends and pass its status to the keeper."""
+    worker = os.fork()
+    if worker == 0:
+        from grader.sandbox import linux
+        os.close(_INIT_STATUS_FD[0])
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+        return
+    _close_all_but((_INIT_STATUS_FD[0],))
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            os._exit(1)
+        if pid == worker:
+            os.write(_INIT_STATUS_FD[0], struct.pack("<i", status))
+            os._exit(0)

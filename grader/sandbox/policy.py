@@ -1,0 +1,94 @@
+"""The one description of a worker's jail: built by the parent, applied by the worker before any
+student code runs (confine.py), and reported back so that every report says what held."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+
+MODES = ("auto", "require", "off")
+NOBODY = 65534
+
+
+class SandboxUnavailable(Exception):
+    """`--sandbox require` and a confinement that could not be applied; `reason` says which."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Policy:
+    mode: str = "auto"                                  # auto | require | off
+    read: list = field(default_factory=list)            # hierarchies to read (and execute)
+    write: list = field(default_factory=list)           # hierarchies to write: the scratch folder
+    memory_mb: int = 2048
+    file_mb: int = 256                                  # largest file the worker may write
+    processes: int = 256                                # RLIMIT_NPROC, once on a uid of its own
+    uid: int = NOBODY
+    gid: int = NOBODY
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Policy":
+        return cls(**json.loads(text))
+
+
+def default_mode() -> str:
+    """GRADER_SANDBOX, for benchmarks and the portable path's tests; else auto."""
+    mode = os.environ.get("GRADER_SANDBOX", "auto").strip().lower() or "auto"
+    return mode if mode in MODES else "auto"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What the worker applied, as it said before any student code ran (see session.py)."""
+    landlock: int = 0                  # ABI version, 0 for none
+    namespaces: tuple = ()             # "pid", "net", "mount", "ipc", "user"
+    uid: int | None = None
+    capabilities: bool = True          # whether any capability was left
+    extras: tuple = ()                 # "no TCP", "signals scoped", "no_new_privs"
+    missing: tuple = ()                # what could not be applied, and why
+
+    @property
+    def complete(self) -> bool:
+        """The guarantees SECURITY.md states for Linux: files, processes and rights all held."""
+        return bool(self.landlock and "pid" in self.namespaces and not self.capabilities)
+
+    def summary(self) -> str:
+        if sys.platform != "linux" and not self.landlock and not self.namespaces:
+            return f"none on {sys.platform}: a separate process only (grade classes on Linux)"
+        parts = []
+        if self.landlock:
+            parts.append(", ".join([f"landlock ABI {self.landlock}", *self.extras]))
+        if self.namespaces:
+            parts.append("+".join(self.namespaces) + " namespaces")
+        if self.uid is not None:
+            parts.append(f"uid {self.uid}" + ("" if not self.capabilities else " with capabilities"))
+        if self.missing:
+            parts.append("missing: " + "; ".join(self.missing))
+        return ", ".join(parts) or "none"
+
+    def to_dict(self) -> dict:
+        return {"summary": self.summary(), "complete": self.complete, "landlock_abi": self.landlock,
+                "namespaces": list(self.namespaces), "uid": self.uid,
+                "capabilities": self.capabilities, "missing": list(self.missing)}
+
+    @classmethod
+    def from_wire(cls, value) -> "Applied":
+        """Decoded from the worker's first frame; anything malformed reads as nothing applied."""
+        if not isinstance(value, dict):
+            return cls(missing=("no description from the worker",))
+        try:
+            return cls(landlock=int(value.get("landlock", 0)),
+                       namespaces=tuple(str(n) for n in value.get("namespaces", ()))[:8],
+                       uid=None if value.get("uid") is None else int(value["uid"]),
+                       capabilities=bool(value.get("capabilities", True)),
+                       extras=tuple(str(e)[:40] for e in value.get("extras", ()))[:8],
+                       missing=tuple(str(m)[:200] for m in value.get("missing", ()))[:8])
+        except (TypeError, ValueError):
+            return cls(missing=("a malformed description from the worker",))

@@ -1,0 +1,378 @@
+"""The parent's side of a worker: start it, talk to it under a deadline, kill it cleanly.
+
+Everything that comes back is decoded as plain data (see protocol.py). The student's stdout and
+stderr are read from their own pipe in the same loop that waits for replies, kept up to a cap,
+and never parsed. MNIST training steps leave their updates in shared memory (see slots.py).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import protocol
+from grader.sandbox import reaper
+from grader.protocol import Remote
+from grader.slots import GradientSlots, Scaled
+
+OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
+OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
+# glibc gives freed memory back to the system as soon as the top of the heap is free, so every
+# training step's arrays (the batch, dx, ...) were fresh pages to fault in again: 0.1-0.25 s of
+# system time per MNIST run, measured. Keeping a pad and trimming late removes it. Other C
+# libraries ignore these variables.
+_MALLOC_QUIET = {"MALLOC_TOP_PAD_": str(16 << 20), "MALLOC_TRIM_THRESHOLD_": str(128 << 20)}
+# Only these variables reach student code: no CI tokens, no secrets.
+_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LANGUAGE", "TZ", "SYSTEMROOT")
+
+
+@dataclass
+class StudentException(Exception):
+    """Student code raised; `frames` are (file, line, function) inside the submission."""
+    type_name: str
+    message: str
+    frames: tuple
+    not_started: bool
+
+
+class WorkerTimeout(Exception):
+    """The deadline passed; the worker has been killed."""
+
+
+@dataclass
+class WorkerDied(Exception):
+    """The worker process ended (or broke the protocol) while it was working."""
+    reason: str
+    returncode: int | None = None
+
+
+@dataclass
+class OutputBuffer:
+    head: bytearray = field(default_factory=bytearray)
+    tail: bytearray = field(default_factory=bytearray)
+    total: int = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = OUTPUT_HEAD - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail = (self.tail + chunk)[-OUTPUT_TAIL:]
+
+    def take(self) -> str:
+        text = self.head.decode("utf-8", "replace")
+        dropped = self.total - len(self.head) - len(self.tail)
+        if dropped > 0:
+            text += f"\n... [{dropped:,} bytes of output not shown] ...\n"
+        text += self.tail.decode("utf-8", "replace")
+        self.head, self.tail, self.total = bytearray(), bytearray(), 0
+        return text
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = 2048
+    sandbox: str | None = None    # auto | require | off; None: GRADER_SANDBOX, else auto
+
+
+def _widen_pipe(fd: int) -> None:
+    """Large replies (a training step's gradients, ~320 kB, where there are no shared slots) fit
+    in one pipe buffer: no ping-pong per 64 kB."""
+    try:
+        import fcntl
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass  # not Linux, or capped by /proc/sys/fs/pipe-max-size: only slower
+
+
+class WorkerSession:
+    """One worker process bound to one submission folder."""
+
+    def __init__(self, submission: Path, limits: Limits = Limits(), import_dirs: tuple = (".",),
+                 sandbox: str | None = None):
+        from grader.sandbox.policy import default_mode
+        self.submission = Path(submission).resolve()
+        self.limits = limits
+        self.import_dirs = tuple(import_dirs)
+        self.sandbox_mode = sandbox or limits.sandbox or default_mode()
+        self._applied = None
+        self.output = OutputBuffer()
+        self.deadline: float | None = None
+        self.proc: subprocess.Popen | None = None
+        self.slots: GradientSlots | None = None
+        self._start()
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def _start(self) -> None:
+        from grader.datasets import shared_cache_folder
+        from grader.sandbox import snapshot
+        from grader.sandbox.policy import Policy
+
+        self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
+        os.chmod(self.workdir, 0o755)  # the worker may run as another uid: it must reach its folders
+        scratch = os.path.join(self.workdir, "scratch")
+        copy = os.path.join(self.workdir, "submission")
+        os.mkdir(scratch, 0o700)
+        os.mkdir(copy, 0o755)
+        try:
+            snapshot.take(self.submission, Path(copy))
+        except snapshot.SnapshotError:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
+        cache = shared_cache_folder()
+        policy = Policy(mode=self.sandbox_mode, read=[str(Path(__file__).resolve().parent.parent), copy, str(cache)],
+                        write=[scratch], memory_mb=self.limits.memory_mb)
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        grader_root = str(Path(__file__).resolve().parent.parent.parent)
+        bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.sandbox.boot import main; "
+                     "main(sys.argv[2:])")
+        self.slots = GradientSlots.create()
+        env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
+        self.token = secrets.token_hex(16)
+        env.update(_MALLOC_QUIET, GRADER_CACHE_DIR=str(cache),
+                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   PYTHONIOENCODING="utf-8", HOME=scratch, TMPDIR=scratch, MPLBACKEND="Agg",
+                   **{reaper.TOKEN_VARIABLE: self.token})
+        self.proc = subprocess.Popen(
+            [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root, policy.to_json(),
+             copy, str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1), *self.import_dirs],
+            stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=scratch, env=env,
+            pass_fds=(req_r, rep_w) + ((self.slots.fd,) if self.slots else ()),
+            start_new_session=True)
+        for fd in (req_r, rep_w, out_w):
+            os.close(fd)
+        self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
+        self._inbox = bytearray()
+        os.set_blocking(self.out_r, False)
+        os.set_blocking(self.rep_r, False)
+        _widen_pipe(self.rep_r)
+
+    def sandbox(self, deadline: float | None = None):
+        """What the worker applied (policy.Applied), read from its first frame, which it writes
+        before any student code runs. Raises SandboxUnavailable where it refused to start."""
+        if self._applied is None:
+            from grader.sandbox.policy import Applied, SandboxUnavailable
+            reply = self._receive(deadline if deadline is not None else time.monotonic() + 60)
+            if "refused" in reply:
+                self.close()
+                raise SandboxUnavailable(str(reply["refused"])[:500])
+            value = reply.get("value")
+            self._applied = Applied.from_wire(value.get("sandbox") if isinstance(value, dict) else None)
+        return self._applied
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """Kill the worker's process group without touching file descriptors: safe to call from
+        another thread while this session's owner is waiting on a reply (it then sees the end)."""
+        proc = self.proc
+        if proc is not None:
+            reaper.kill_everything(proc.pid, self.token)
+
+    def close(self) -> None:
+        """Kill the worker and everything it started; never leaves a process behind."""
+        if self.proc is None:
+            return
+        reaper.kill_everything(self.proc.pid, self.token)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self._drain_output()
+        for fd in (self.req_w, self.rep_r, self.out_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self.slots is not None:
+            self.slots.close()
+            self.slots = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.proc = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- requests ------------------------------------------------------------------------------
+    def request(self, op: str, timeout: float | None = None, **fields):
+        """Send one operation and wait for its reply; returns the decoded value."""
+        self.submit(op, **fields)
+        return self.collect(timeout)
+
+    def submit(self, op: str, **fields) -> None:
+        """Send an operation without waiting, so the parent can work while the worker does.
+
+        Replies come back in order; every submit must be matched by one collect.
+        """
+        if not self.alive:
+            raise WorkerDied("the worker is not running", self._returncode())
+        try:
+            self._send({"op": op, **fields})
+        except (BrokenPipeError, OSError):
+            raise self._death("the worker closed its channel") from None
+
+    def collect(self, timeout: float | None = None):
+        """Wait for the next reply; returns its value or raises what the student's code raised."""
+        if self._applied is None:
+            self.sandbox(self._deadline_for(timeout))
+        reply = self._receive(self._deadline_for(timeout))
+        if reply.get("ok") is True:
+            return reply.get("value")
+        exc = reply.get("exc")
+        if isinstance(exc, dict):
+            frames = tuple((str(f.get("file", "?")), int(f.get("line", 0) or 0), str(f.get("func", "?")))
+                           for f in exc.get("frames", []) if isinstance(f, dict))
+            raise StudentException(str(exc.get("type", "Exception")), str(exc.get("message", "")),
+                                   frames, bool(exc.get("not_started")))
+        raise WorkerDied(f"the worker failed internally: {reply.get('internal', reply)!s:.300}")
+
+    def _deadline_for(self, timeout: float | None) -> float | None:
+        limits = [d for d in (self.deadline, None if timeout is None else time.monotonic() + timeout)
+                  if d is not None]
+        return min(limits) if limits else None
+
+    def _send(self, message: dict) -> None:
+        data = protocol.encode(message)
+        view = memoryview(struct.pack(">Q", len(data)) + data)
+        while view:
+            # A worker that stops reading must not block the parent forever.
+            _, writable, _ = select.select([], [self.req_w], [], 30)
+            if not writable:
+                raise WorkerDied("the worker stopped reading requests")
+            view = view[os.write(self.req_w, view[:1 << 16]):]
+
+    def _receive(self, deadline: float | None) -> dict:
+        """Read one reply frame. Bytes beyond it (the next pipelined reply) stay in the inbox."""
+        while True:
+            frame = self._next_frame()
+            if frame is not None:
+                self._drain_output()
+                try:
+                    return protocol.decode(frame)
+                except protocol.ProtocolError as exc:
+                    raise self._death(f"the worker sent a malformed reply ({exc})", ended=False) from None
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                self.close()
+                raise WorkerTimeout()
+            readable, _, _ = select.select([self.rep_r, self.out_r], [], [], wait)
+            if self.out_r in readable:
+                self._drain_output()
+            if self.rep_r in readable:
+                try:
+                    chunk = os.read(self.rep_r, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    raise self._death("the worker process ended")
+                self._inbox += chunk
+
+    def _next_frame(self) -> bytes | None:
+        if len(self._inbox) < 8:
+            return None
+        (length,) = struct.unpack(">Q", bytes(self._inbox[:8]))
+        if length > protocol.MAX_ARRAY_BYTES * 2:
+            raise self._death("the worker sent an oversized reply", ended=False)
+        if len(self._inbox) < 8 + length:
+            return None
+        frame = bytes(self._inbox[8:8 + length])
+        del self._inbox[:8 + length]
+        return frame
+
+    def _drain_output(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.out_r, 1 << 16)
+            except (BlockingIOError, OSError):
+                return
+            if not chunk:
+                return
+            self.output.add(chunk)
+
+    def _returncode(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    def _death(self, reason: str, ended: bool = True) -> WorkerDied:
+        """End the session after the worker broke the protocol. Where its channel `ended`, wait a
+        moment for the exit code the report will show; a worker that is still talking nonsense
+        is killed at once."""
+        code = None
+        if self.proc is not None and ended:
+            try:
+                code = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        self.close()
+        return WorkerDied(reason, code)
+
+    def unpack_steps(self, value, count: int, size: int) -> list:
+        """A train_steps reply: for each step, Scaled(view of the `size` numbers lr * grad in its
+        shared slot, valid until that slot is named in a request again), or the gradients as they
+        came in the reply."""
+        if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
+                and isinstance(value[1], list) and len(value[1]) == count):
+            raise self._death("the worker sent a malformed reply (train_steps)", ended=False)
+        out = []
+        for entry in value[1]:
+            if isinstance(entry, list) and len(entry) == 2 and entry[0] == "scaled" and self.slots is not None:
+                try:
+                    out.append(Scaled(self.slots.take(entry[1], size)))
+                except ValueError as exc:
+                    raise self._death(f"the worker sent a malformed reply ({exc})", ended=False) from None
+            elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":
+                out.append(entry[1])
+            else:
+                raise self._death("the worker sent a malformed reply (train_steps)", ended=False)
+        return out
+
+    def take_output(self) -> str:
+        self._drain_output()
+        return self.output.take()
+
+    # -- conveniences for checks --------------------------------------------------------------
+    def new(self, module: str, name: str, *args, **kwargs) -> Remote:
+        return self.request("new", module=module, name=name, args=list(args), kwargs=kwargs)
+
+    def call(self, ref: Remote, name: str, *args, keep: bool = False, timeout: float | None = None,
+             **kwargs):
+        return self.request("call", timeout=timeout, ref=ref, name=name, args=list(args),
+                            kwargs=kwargs, keep=keep)
+
+    def function(self, module: str, name: str, *args, keep: bool = False, **kwargs):
+        return self.request("function", module=module, name=name, args=list(args), kwargs=kwargs,
+                            keep=keep)
+
+    def getattr(self, ref: Remote, name: str, keep: bool = False):
+        return self.request("getattr", ref=ref, name=name, keep=keep)
+
+    def getitem(self, ref: Remote, key: str, keep: bool = False):
+        return self.request("getitem", ref=ref, key=key, keep=keep)
+
+    def put(self, value) -> Remote:
+        return self.request("put", value=value)
+
+    def fetch(self, ref: Remote):
+        return self.request("fetch", ref=ref)
+
+    def assign(self, ref: Remote, value) -> None:
+        self.request("assign", ref=ref, value=value)
+
+    def same(self, a: Remote, b: Remote) -> bool:
+        return self.request("same", a=a, b=b) is True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from grader import catalog
+from grader import catalog, source
 
 SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py",
                     "gradient_check.py", "train_neuralnet.py")
@@ -58,8 +58,8 @@ def unwritten(submission: Path, exercise: catalog.Exercise) -> list[str]:
     still a stub's raise (or missing). Read from the source, never run. A file that cannot be read
     or parsed counts as written: running it reports what is wrong with it."""
     try:
-        tree = ast.parse((submission / exercise.file).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        tree = source.parse(submission / exercise.file, exercise.file)
+    except (source.SourceProblem, SyntaxError):
         return []
     stubs = {name for name, fn in _functions(tree) if _is_stub_body(fn)}
     defined = defined_names(tree)

@@ -90,6 +90,52 @@ MESSAGES: dict[str, dict[str, str]] = {
     "file_missing": {
         "en": "{file} is missing from the submission",
         "ja": "提出フォルダに {file} がありません"},
+    # -- a whole file, not one check: said once for every exercise that needs the file ---------
+    "source_not_utf8": {
+        "en": "{file} is not UTF-8 (it looks like {encoding}): save it as UTF-8",
+        "ja": "{file} が UTF-8 ではありません ({encoding} のようです)。UTF-8 で保存し直してください"},
+    "source_not_utf8_unknown": {
+        "en": "{file} is not UTF-8: save it as UTF-8",
+        "ja": "{file} が UTF-8 ではありません。UTF-8 で保存し直してください"},
+    "source_bad_coding": {
+        "en": "{file} has a coding line Python cannot use ({reason}): delete that line and save the file as UTF-8",
+        "ja": "{file} の coding 行を Python が使えません ({reason})。その行を消して UTF-8 で保存してください"},
+    "source_wrong_coding": {
+        "en": "{file} says it is written in {encoding} (its coding line), but it is not: delete that line "
+              "and save the file as UTF-8",
+        "ja": "{file} は coding 行で {encoding} と宣言していますが、その文字コードではありません。"
+              "その行を消して UTF-8 で保存してください"},
+    "source_unreadable": {
+        "en": "{file} could not be read: {reason}",
+        "ja": "{file} を読めませんでした: {reason}"},
+    "source_too_large": {
+        "en": "{file} is {size}: too large to grade (the limit is {limit})",
+        "ja": "{file} は {size} あり、大きすぎて採点できません (上限 {limit})"},
+    "source_too_complex": {
+        "en": "{file} is too complex to read safely: the statement at line {line} has more than "
+              "{limit} operators. Split it into shorter statements",
+        "ja": "{file} は複雑すぎて安全に読めません: {line} 行目の文に演算子が {limit} 個を超えてあります。"
+              "短い文に分けてください"},
+    "source_too_deep": {
+        "en": "{file} nests too deeply to be read safely: split its longest expressions into shorter statements",
+        "ja": "{file} は入れ子が深すぎて安全に読めません。長い式を短い文に分けてください"},
+    "source_empty": {
+        "en": "{file} is empty: it defines none of the classes the exercises need",
+        "ja": "{file} が空です。課題に必要なクラスが 1 つも定義されていません"},
+    "import_failed_at": {
+        "en": "{file} could not be imported: {type} at line {line}",
+        "ja": "{file} を import できませんでした: {line} 行目で {type}"},
+    "import_failed": {
+        "en": "{file} could not be imported: {type}",
+        "ja": "{file} を import できませんでした: {type}"},
+    "import_timeout": {
+        "en": "importing {file} did not finish within the time budget: does it run something long "
+              "at the top level (outside if __name__ == '__main__')?",
+        "ja": "{file} の import が制限時間内に終わりませんでした。関数の外 (if __name__ == '__main__' の外) "
+              "で時間のかかる処理をしていませんか?"},
+    "import_died": {
+        "en": "the process running your code ended while importing {file} ({how})",
+        "ja": "{file} の import 中に、あなたのコードを動かすプロセスが終了しました ({how})"},
     "mnist_unavailable": {
         "en": "MNIST could not be loaded, so the network could not be trained (not your code's fault)",
         "ja": "MNIST を読み込めなかったため学習できませんでした (あなたのコードの問題ではありません)"},
@@ -316,6 +362,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.accuracy": {"en": "test accuracy {accuracy:.4f} after {iterations} iterations",
                     "ja": "{iterations} 回の学習でテスト認識精度 {accuracy:.4f}"},
 }
+
+
+# Messages about a whole file rather than one check: the report says them once per file.
+FILE_LEVEL = frozenset({"file_missing", "source_not_utf8", "source_not_utf8_unknown", "source_bad_coding",
+                        "source_wrong_coding", "source_unreadable", "source_too_large",
+                        "source_too_complex", "source_too_deep", "source_empty", "import_failed_at",
+                        "import_failed", "import_timeout", "import_died"})
 
 
 def text(message: Message | None, lang: str) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from grader import catalog
+from grader import catalog, source
 from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
@@ -77,7 +77,11 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     results: dict[str, ExerciseResult] = {}
     session: WorkerSession | None = None
     sandbox: dict | None = None
-    ahead = _start_training_ahead(submission, selected, settings, budgets, points, run_deadline)
+    # Files the parent cannot read, found before any worker imports them; then files that failed
+    # to import in a worker: either is said once, for every exercise that needs the file.
+    problems = _source_problems(submission, selected)
+    failed_imports: dict[str, _FileFailure] = {}
+    ahead = _start_training_ahead(submission, selected, settings, budgets, points, run_deadline, problems)
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
@@ -98,6 +102,10 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                 result = running.result()
             elif not (submission / exercise.file).is_file():
                 result = _all_checks(exercise, State.ERROR, Message("file_missing", {"file": exercise.file}))
+            elif exercise.file in problems:
+                result = _all_checks(exercise, State.ERROR, problems[exercise.file])
+            elif exercise.file in failed_imports:
+                result = failed_imports[exercise.file].for_exercise(exercise)
             elif time.monotonic() >= run_deadline:
                 result = _all_checks(exercise, State.TIMEOUT, Message("run_budget_spent", {"seconds": budgets.run}))
             else:
@@ -105,7 +113,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                 if session is None or not session.alive:
                     session = WorkerSession(submission, budgets.limits)
                     sandbox = sandbox or _applied(session, deadline)
-                result = _run_exercise(exercise, session, settings, deadline, submission)
+                result = _run_exercise(exercise, session, settings, deadline, submission, failed_imports)
             results[exercise_id] = result
             if on_result is not None:
                 on_result(result)
@@ -132,17 +140,100 @@ def _applied(session: WorkerSession, deadline: float) -> dict | None:
 
 
 def _start_training_ahead(submission: Path, selected: list, settings: Settings, budgets: Budgets,
-                          points, run_deadline: float) -> Ahead | None:
+                          points, run_deadline: float, problems: dict | None = None) -> Ahead | None:
     """Start train_neuralnet on its own worker now, if it is among several exercises to run and
     there is a core for it."""
     if TRAINING not in selected or len(selected) == 1 or cores_for_this_run() < 2:
         return None
     exercise = catalog.with_points(catalog.BY_ID[TRAINING], (points or {}).get(TRAINING))
-    if not (submission / exercise.file).is_file():
+    if not (submission / exercise.file).is_file() or (problems or {}).keys() & _files_needed(exercise):
         return None
     deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
     return Ahead(submission, budgets.limits,
                  lambda session: _run_exercise(exercise, session, settings, deadline, submission))
+
+
+def _files_needed(exercise: catalog.Exercise) -> set[str]:
+    """The exercise's own file and those of everything it depends on."""
+    files = {exercise.file}
+    for dependency in exercise.depends_on:
+        files |= _files_needed(catalog.BY_ID[dependency])
+    return files
+
+
+def _imported_first(exercise: catalog.Exercise) -> bool:
+    """Whether the exercise's file is imported before its checks run, so that a file that cannot
+    be imported is reported once as that. Files of classes only: buy_apple_orange.py may be the
+    book's script, which its own check decides how to run."""
+    return all("." in name for name in exercise.writes)
+
+
+def _source_problems(submission: Path, selected: list[str]) -> dict[str, Message]:
+    """{file: why} for the selected exercises' files that the parent cannot read or parse safely
+    (not UTF-8, too large, too complex), or that define nothing at all."""
+    problems: dict[str, Message] = {}
+    for exercise_id in selected:
+        exercise = catalog.BY_ID[exercise_id]
+        path = submission / exercise.file
+        if exercise.file in problems or not path.is_file():
+            continue
+        problem = source.problem(path, exercise.file)
+        if problem is None and _imported_first(exercise) and source.defines_nothing(path, exercise.file):
+            problem = Message("source_empty", {"file": exercise.file})
+        if problem is not None:
+            problems[exercise.file] = problem
+    return problems
+
+
+@dataclass(frozen=True)
+class _FileFailure:
+    """A file that could not be imported: the same verdict for every exercise that needs it."""
+    state: State
+    message: Message
+    exception: str | None = None
+    location: tuple = ()
+
+    def for_exercise(self, exercise: catalog.Exercise) -> ExerciseResult:
+        return _all_checks(exercise, self.state, self.message, exception=self.exception,
+                           location=self.location)
+
+
+def module_name(file: str, import_dirs: tuple = (".",)) -> str:
+    """The module a submission file is imported as, given the folders on the worker's sys.path:
+    `layers.py` -> `layers`, `common/layers.py` -> `common.layers`, `ch05/layer_naive.py` with
+    `ch05` on the path -> `layer_naive`."""
+    parts = file[:-3].split("/") if file.endswith(".py") else file.split("/")
+    for folder in import_dirs:
+        prefix = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
+        if parts[:len(prefix)] == prefix and len(parts) > len(prefix):
+            return ".".join(parts[len(prefix):])
+    return ".".join(parts)
+
+
+def _import_failure(exercise: catalog.Exercise, session: WorkerSession,
+                    submission: Path) -> _FileFailure | None:
+    """Import the exercise's module in the worker; None when that worked."""
+    file = exercise.file
+    try:
+        session.request("import", module=module_name(file, session.import_dirs))
+    except StudentException as exc:
+        location = tuple(_source_line(submission, f) for f in exc.frames)
+        # The file at fault: where the import stopped (two_layer_net.py importing a broken layers.py
+        # is layers.py's fault), else the file being imported.
+        culprit = exc.frames[-1][0] if exc.frames else file
+        problem = source.problem(submission / culprit, culprit)
+        if problem is not None:
+            return _FileFailure(State.ERROR, problem)
+        text = f"{exc.type_name}: {exc.message}" if exc.message else exc.type_name
+        line = exc.frames[-1][1] if exc.frames else 0
+        message = (Message("import_failed_at", {"file": culprit, "type": exc.type_name, "line": line}) if line
+                   else Message("import_failed", {"file": culprit, "type": exc.type_name}))
+        return _FileFailure(State.ERROR, message, text, location[-2:])
+    except WorkerTimeout:
+        return _FileFailure(State.TIMEOUT, Message("import_timeout", {"file": file}))
+    except WorkerDied as died:
+        return _FileFailure(State.ERROR, Message("import_died", {"file": file, "how": _how_it_ended(died)}))
+    return None
 
 
 def _not_started(submission: Path, exercise: catalog.Exercise) -> str | None:
@@ -175,9 +266,10 @@ def cores_for_this_run() -> int:
         return cores
 
 
-def _all_checks(exercise: catalog.Exercise, state: State, message: Message) -> ExerciseResult:
+def _all_checks(exercise: catalog.Exercise, state: State, message: Message, **details) -> ExerciseResult:
     return ExerciseResult(exercise.id, exercise.file, tuple(
-        CheckResult(exercise.id, spec.name, state, spec.points, message) for spec in exercise.checks))
+        CheckResult(exercise.id, spec.name, state, spec.points, message, **details)
+        for spec in exercise.checks))
 
 
 def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
@@ -186,7 +278,7 @@ def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
 
 
 def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline: float,
-                  submission: Path) -> ExerciseResult:
+                  submission: Path, failed_imports: dict | None = None) -> ExerciseResult:
     session.deadline = deadline
     try:
         session.sandbox(deadline)   # a refusal must stop the run, not read as one check's error
@@ -197,6 +289,14 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
         session.request("seed", seed=int(ctx.rng.bit_generator.seed_seq.generate_state(1)[0]))
     except (WorkerTimeout, WorkerDied, StudentException):
         pass  # the first check meets the same trouble and reports it
+    # Imported after seeding, as before: a module that draws random numbers at import stays
+    # reproducible.
+    failure = _import_failure(exercise, session, submission) if _imported_first(exercise) else None
+    if failure is not None:
+        if failed_imports is not None:
+            failed_imports[exercise.file] = failure
+        output = session.take_output() if session.alive else session.output.take()
+        return replace(failure.for_exercise(exercise), output=output)
     checks: list[CheckResult] = []
     ended: CheckResult | None = None   # a check that took the worker down
     started = time.monotonic()
@@ -217,7 +317,6 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
 
 
 def _with_duration(result: CheckResult, seconds: float) -> CheckResult:
-    from dataclasses import replace
     return replace(result, duration=seconds)
 
 
@@ -279,10 +378,9 @@ def _definition(submission: Path, qualname: str, quantity=None) -> tuple[SourceL
     exercise_files = {e.file for e in catalog.EXERCISES}
     parts = qualname.split(".")
     for file in sorted(exercise_files):
-        path = submission / file
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, SyntaxError, ValueError):
+            tree = source.parse(submission / file, file)
+        except (source.SourceProblem, SyntaxError):
             continue
         scope = tree.body
         node = None
@@ -346,12 +444,7 @@ def _line_computing(fn, quantity) -> int | None:
 def _source_line(submission: Path, frame: tuple) -> SourceLine:
     """Read the student's line ourselves; the worker only told us where to look."""
     file, line, function = frame
-    path = submission / file  # relative to the submission's root, '/'-separated (from the worker)
-    code = ""
-    try:
-        if path.is_file() and path.stat().st_size < 2_000_000 and line > 0:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-            code = lines[line - 1].strip() if line <= len(lines) else ""
-    except OSError:
-        pass
+    # relative to the submission's root, '/'-separated (from the worker)
+    lines = source.lines(submission / file) if line > 0 else []
+    code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     return SourceLine(file, line, function, code[:200])

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from grader.messages import say, text
+from grader.messages import FILE_LEVEL, say, text
 from grader.results import Report, State
 
 ICONS = {State.PASSED: "✅", State.FAILED: "❌", State.ERROR: "💥", State.TIMEOUT: "⏱️",
@@ -51,11 +51,17 @@ def annotations(report: Report, lang: str, workspace: Path) -> list[str]:
                 shown = path.resolve().relative_to(workspace.resolve())
             except ValueError:
                 shown = path
-            message = f"{exercise.exercise}.{check.check}: {text(check.message, lang)}"
+            if check.message is not None and check.message.key in FILE_LEVEL:
+                message = text(check.message, lang)   # a file that cannot be imported: once
+            else:
+                message = f"{exercise.exercise}.{check.check}: {text(check.message, lang)}"
             if check.exception:
                 message += f" ({check.exception})"
-            out.append(f"::error file={_property(str(shown))},line={where.line},"
-                       f"title={_property(exercise.exercise)}::{_data(message)}")
+            line = (f"::error file={_property(str(shown))},line={where.line},"
+                    f"title={_property(exercise.exercise)}::{_data(message)}")
+            if check.message is None or check.message.key not in FILE_LEVEL or \
+                    not any(seen.endswith(f"::{_data(message)}") for seen in out):
+                out.append(line)
     return out
 
 

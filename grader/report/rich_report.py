@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader import catalog
-from grader.messages import say, text
+from grader.messages import FILE_LEVEL, say, text
 from grader.results import CheckResult, ExerciseResult, Report, State
 
 STYLE = {
@@ -28,10 +28,17 @@ def state_text(state: State, lang: str) -> Text:
 
 def render(report: Report, lang: str = "en") -> Group:
     parts = [_table(report, lang)]
+    said = set()   # a file's problem is one panel, however many exercises need the file
     for exercise in report.exercises:
         problem = exercise.first_problem
         if problem is not None and problem.state in (State.FAILED, State.ERROR, State.TIMEOUT):
-            parts.append(_failure_panel(exercise, problem, lang))
+            if _about_a_file(problem):
+                said_once = text(problem.message, "en")
+                if said_once not in said:
+                    said.add(said_once)
+                    parts.append(_failure_panel(exercise, problem, lang))
+            else:
+                parts.append(_failure_panel(exercise, problem, lang))
         if exercise.output.strip():
             parts.append(Panel(Text(exercise.output.rstrip()), title=f"{exercise.exercise}: {say('ui.output', lang)}",
                                border_style="dim", title_align="left"))
@@ -103,6 +110,8 @@ def _table(report: Report, lang: str) -> Table:
         problem = exercise.first_problem
         if problem is None:
             detail = _passed_detail(exercise, lang)
+        elif _about_a_file(problem):
+            detail = text(problem.message, lang)
         else:
             detail = f"{problem.check}: {text(problem.message, lang)}"
         table.add_row(exercise.exercise, state_text(exercise.state, lang),
@@ -137,11 +146,20 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
             body.append(f"  {say('ui.worst', lang)} {c.where}\n", style="dim")
     if check.diagnosis is not None:
         body.append("→ " + text(check.diagnosis, lang) + "\n", style="yellow")
-    hint = _first_hint(exercise.exercise, lang)
-    if hint:
-        body.append(f"{say('ui.hint', lang)}: {hint}", style="green")
-    title = f"{exercise.exercise}.{check.check} ({exercise.file})"
+    if _about_a_file(check):
+        # The exercise's hints are about its methods, not about why its file cannot be used.
+        title = str(check.message.params.get("file") or exercise.file)
+    else:
+        hint = _first_hint(exercise.exercise, lang)
+        if hint:
+            body.append(f"{say('ui.hint', lang)}: {hint}", style="green")
+        title = f"{exercise.exercise}.{check.check} ({exercise.file})"
+    body.rstrip()
     return Panel(body, title=title, title_align="left", border_style="red")
+
+
+def _about_a_file(check: CheckResult) -> bool:
+    return check.message is not None and check.message.key in FILE_LEVEL
 
 
 def _first_hint(exercise_id: str, lang: str) -> str:

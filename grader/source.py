@@ -25,8 +25,11 @@ import tokenize
 from pathlib import Path
 
 from grader.results import Message
+from grader.sandbox.snapshot import MAX_FILE_BYTES
 
-MAX_BYTES = 1_000_000       # a chapter's layers.py is about 5 kB
+# A chapter's layers.py is about 5 kB. The cap is the worker's snapshot's: a file is never
+# readable on one side and refused on the other.
+MAX_BYTES = MAX_FILE_BYTES
 MAX_OPERATORS = 3_000       # per statement; the book's longest has about 20
 
 # Encodings a file saved on a Japanese, Chinese, Korean or Western Windows machine tends to have,
@@ -70,8 +73,8 @@ def read_bytes(path: Path, name: str | None = None) -> bytes:
         raise SourceProblem("source_unreadable", file=name, reason=exc.strerror or str(exc)) from None
     if len(data) > MAX_BYTES:
         size = _size(path, len(data))
-        raise SourceProblem("source_too_large", file=name, size=f"{size / 1e6:.1f} MB",
-                            limit=f"{MAX_BYTES / 1e6:g} MB")
+        raise SourceProblem("source_too_large", file=name, size=f"{size / 2**20:.1f} MB",
+                            limit=f"{MAX_BYTES / 2**20:g} MB")
     return data
 
 

@@ -16,6 +16,10 @@
     backward = 10
     class_labels = 5
 
+    [tool.grader.files]     # a course's own layout: which file (under the submission folder)
+    TwoLayerNet = "tl_nn.py"                # holds which class; the rest is found as usual
+    Relu = "lib/layers.py"
+
 In grader.toml the same keys sit at the top level. Every key and value is validated; an error
 names the file, the key and what is allowed.
 """
@@ -43,6 +47,7 @@ class Config:
     run_timeout: float | None = None
     memory_mb: int | None = None
     points: dict[str, dict[str, float]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_score(self) -> float:
@@ -109,6 +114,8 @@ def parse(table: dict, source: Path | None = None) -> Config:
     for key, value in table.items():
         if key == "points":
             config.points = _parse_points(value, where)
+        elif key == "files":
+            config.files = _parse_files(value, where)
         elif key in _NUMBERS:
             kind, low, high, allowed = _NUMBERS[key]
             ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -118,7 +125,7 @@ def parse(table: dict, source: Path | None = None) -> Config:
                 raise ConfigError(f"{where}: {key} = {value!r} is not allowed; use {allowed}")
             setattr(config, key, kind(value))
         else:
-            known = ", ".join([*_NUMBERS, "points"])
+            known = ", ".join([*_NUMBERS, "points", "files"])
             raise ConfigError(f"{where}: unknown key {key!r}; the keys are: {known}")
     return config
 
@@ -145,6 +152,28 @@ def _parse_points(value, where: str) -> dict[str, dict[str, float]]:
             # Keep the catalogue's proportions between the exercise's checks.
             points[exercise.id] = {c.name: total * c.points / default for c in exercise.checks}
     return points
+
+
+def _parse_files(value, where: str) -> dict[str, str]:
+    """{class or function: a .py file under the submission folder, '/'-separated}."""
+    from pathlib import PurePosixPath
+
+    from grader.layout import NAMES
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: files must be a table of name = \"file.py\"")
+    files = {}
+    for name, file in value.items():
+        if name not in NAMES:
+            raise ConfigError(f"{where}: files.{name}: not a name the grader imports; the names are: "
+                              f"{', '.join(NAMES)}")
+        path = PurePosixPath(file.replace("\\", "/")) if isinstance(file, str) else None
+        if (path is None or not path.name.endswith(".py") or path.is_absolute()
+                or ".." in path.parts or ":" in file):
+            raise ConfigError(f"{where}: files.{name} = {file!r} is not allowed; use the path of a "
+                              f".py file inside the submission folder, such as \"layers.py\" or "
+                              f"\"mymodules/layers.py\"")
+        files[name] = path.as_posix()
+    return files
 
 
 def _amount(value, key: str, where: str) -> float:

@@ -136,6 +136,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_died": {
         "en": "the process running your code ended while importing {file} ({how})",
         "ja": "{file} の import 中に、あなたのコードを動かすプロセスが終了しました ({how})"},
+    "near_miss_class": {
+        "en": "{file} has no class {want}; it has {near}: rename it, the book and the training code call it {want}",
+        "ja": "{file} に {want} クラスがありません。{near} ならあります: 名前を {want} に変えてください (本も学習のコードも {want} と呼びます)"},
+    "near_miss_method": {
+        "en": "{cls} in {file} has no method {want}; it has {near}: rename it, the book and the training code call it {want}",
+        "ja": "{file} の {cls} に {want} メソッドがありません。{near} ならあります: 名前を {want} に変えてください (本も学習のコードも {want} と呼びます)"},
+    "script_missing_values": {
+        "en": "{file} ran but did not print {names} (the book prints lines such as \"price: 715\")",
+        "ja": "{file} を実行しましたが {names} が表示されませんでした (本では \"price: 715\" のような行を表示します)"},
+    "script_wrong_value": {
+        "en": "{file} printed {quantity} = {got}; the book's graph gives {expected}",
+        "ja": "{file} が表示した {quantity} は {got} です。本の計算グラフでは {expected} になります"},
+    "layout_both_book": {
+        "en": "two layouts fit (this folder's own layers.py, and the book's common/layers.py); used {file} because two_layer_net.py imports {imports}",
+        "ja": "2 通りの配置が当てはまります (このフォルダの layers.py と、本の common/layers.py)。two_layer_net.py が {imports} を import しているので {file} を使いました"},
+    "layout_both_flat": {
+        "en": "two layouts fit (this folder's own layers.py, and the book's common/layers.py); used {file} because two_layer_net.py imports {imports}",
+        "ja": "2 通りの配置が当てはまります (このフォルダの layers.py と、本の common/layers.py)。two_layer_net.py が import しているのが {imports} なので {file} を使いました"},
+    "layout_several": {
+        "en": "{name} is defined in {files}; used {used} (name the file in [tool.grader.files] to choose)",
+        "ja": "{name} が {files} で定義されています。{used} を使いました ([tool.grader.files] でファイルを指定できます)"},
     "mnist_unavailable": {
         "en": "MNIST could not be loaded, so the network could not be trained (not your code's fault)",
         "ja": "MNIST を読み込めなかったため学習できませんでした (あなたのコードの問題ではありません)"},
@@ -359,6 +380,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.plot_needs_matplotlib": {
         "en": "--plot needs matplotlib: pip install 'backprop-grader[plot]'",
         "ja": "--plot には matplotlib が必要です: pip install 'backprop-grader[plot]'"},
+    "ui.layout.flat": {"en": "Layout: the flat folder", "ja": "配置: 1 つのフォルダ"},
+    "ui.layout.book": {"en": "Layout: the book's repository (ch05/ with common/)",
+                       "ja": "配置: 本のリポジトリ (ch05/ と common/)"},
+    "ui.layout.course": {"en": "Layout: the course's own ([tool.grader.files])",
+                         "ja": "配置: コースの設定 ([tool.grader.files])"},
+    "ui.apple.function": {"en": "function", "ja": "関数"},
+    "ui.apple.script": {"en": "the book's script, run", "ja": "本のスクリプトを実行"},
+    "ui.apple.wired": {"en": "no file: the book's graph wired from your layers",
+                       "ja": "ファイルなし: あなたのレイヤで本の計算グラフを組み立て"},
     "ui.accuracy": {"en": "test accuracy {accuracy:.4f} after {iterations} iterations",
                     "ja": "{iterations} 回の学習でテスト認識精度 {accuracy:.4f}"},
 }

@@ -56,5 +56,7 @@ def check(path="exercises", *exercises, lang: str | None = None, seed: int = 0) 
         if found is None:
             raise ValueError(f"unknown exercise {name!r}; choose from {', '.join(catalog.ORDER)}")
         ids.append(found.id)
-    report = run(Path(path), ids or None, Settings(seed=seed))
+    from grader.config import load
+    files = load(None, Path(path)).files   # a course's own layout ([tool.grader.files])
+    report = run(Path(path), ids or None, Settings(seed=seed), files=files)
     return NotebookReport(report, choose_language(lang))

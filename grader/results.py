@@ -103,6 +103,8 @@ class Report:
     duration: float
     selected_all: bool = True
     sandbox: dict | None = None     # policy.Applied.to_dict() of the workers, None if none ran
+    # Where the classes came from (grader.layout.summary): kind, {name: file}, notes.
+    layout: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def score(self) -> float:

@@ -20,6 +20,8 @@ from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
 from grader.compare import CheckFailed
 from grader.datasets import MnistError
+from grader.layout import Layout, detect, name_of_exercise, summary
+from grader.near_miss import near_miss
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
 from grader.sandbox.policy import SandboxUnavailable
 from grader.sandbox.snapshot import SnapshotError
@@ -50,25 +52,28 @@ class Budgets:
         return self.training if exercise_id == "train_neuralnet" else self.exercise
 
 
-def validate_submission(path: Path) -> Path:
+def validate_submission(path: Path, files: dict | None = None) -> Path:
     if not path.exists():
         raise SubmissionError("err.no_folder", path=str(path))
     if not path.is_dir():
         raise SubmissionError("err.not_folder", path=str(path))
-    if not any((path / name).is_file() for name in SUBMISSION_FILES):
+    layout = detect(path, files)
+    if not any(h.found or (layout.root / h.file).is_file() for h in layout.homes.values()):
         raise SubmissionError("err.no_files", path=str(path), files=", ".join(SUBMISSION_FILES))
     return path.resolve()
 
 
 def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
         budgets: Budgets | None = None, on_result=None,
-        points: dict[str, dict[str, float]] | None = None) -> Report:
+        points: dict[str, dict[str, float]] | None = None, files: dict | None = None) -> Report:
     """Grade `submission` on the chosen exercises (all of them by default), in book order.
 
     `points` overrides the catalogue's weights: {exercise id: {check name: points}}.
+    `files` is a course's own layout ({class: file under the folder}; see grader.layout).
     `on_result(ExerciseResult)` is called as each exercise finishes.
     """
-    submission = validate_submission(Path(submission))
+    layout = detect(validate_submission(Path(submission), files), files)
+    submission = layout.root   # the book's layout: the repository holding ch05/ and common/
     settings = settings or Settings()
     budgets = budgets or Budgets()
     selected = catalog.with_dependencies(exercise_ids) if exercise_ids else list(catalog.ORDER)
@@ -79,9 +84,9 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     sandbox: dict | None = None
     # Files the parent cannot read, found before any worker imports them; then files that failed
     # to import in a worker: either is said once, for every exercise that needs the file.
-    problems = _source_problems(submission, selected)
+    problems = _source_problems(layout, selected)
     failed_imports: dict[str, _FileFailure] = {}
-    ahead = _start_training_ahead(submission, selected, settings, budgets, points, run_deadline, problems)
+    ahead = _start_training_ahead(layout, selected, settings, budgets, points, run_deadline, problems)
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
@@ -92,28 +97,34 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                 ahead, running = None, ahead
             else:
                 running = None
-            first_to_write = _not_started(submission, exercise) if blocked else None
+            file = layout.exercise_file(exercise_id)
+            first_to_write = _not_started(layout, exercise) if blocked else None
             if first_to_write:
                 # Nothing of this exercise is written yet: that, not the dependency, is the news.
-                result = _all_checks(exercise, State.NOT_STARTED, Message("not_started", {"method": first_to_write}))
+                result = _all_checks(exercise, State.NOT_STARTED, Message("not_started", {"method": first_to_write}),
+                                     layout)
             elif blocked:
-                result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}))
+                result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}),
+                                     layout)
             elif running is not None:
                 result = running.result()
-            elif not (submission / exercise.file).is_file():
-                result = _all_checks(exercise, State.ERROR, Message("file_missing", {"file": exercise.file}))
-            elif exercise.file in problems:
-                result = _all_checks(exercise, State.ERROR, problems[exercise.file])
-            elif exercise.file in failed_imports:
-                result = failed_imports[exercise.file].for_exercise(exercise)
+            elif _file_missing(layout, exercise):
+                result = _all_checks(exercise, State.ERROR, Message("file_missing", {"file": file}), layout)
+            elif file in problems:
+                result = _all_checks(exercise, State.ERROR, problems[file], layout)
+            elif (near := near_miss(layout, exercise)) is not None:
+                result = _all_checks(exercise, State.FAILED, near[0], layout, location=near[1])
+            elif file in failed_imports:
+                result = failed_imports[file].for_exercise(exercise, layout)
             elif time.monotonic() >= run_deadline:
-                result = _all_checks(exercise, State.TIMEOUT, Message("run_budget_spent", {"seconds": budgets.run}))
+                result = _all_checks(exercise, State.TIMEOUT, Message("run_budget_spent", {"seconds": budgets.run}),
+                                     layout)
             else:
                 deadline = min(time.monotonic() + budgets.for_exercise(exercise_id), run_deadline)
                 if session is None or not session.alive:
-                    session = WorkerSession(submission, budgets.limits)
+                    session = WorkerSession(submission, budgets.limits, import_dirs=layout.import_dirs)
                     sandbox = sandbox or _applied(session, deadline)
-                result = _run_exercise(exercise, session, settings, deadline, submission, failed_imports)
+                result = _run_exercise(exercise, session, settings, deadline, layout, failed_imports)
             results[exercise_id] = result
             if on_result is not None:
                 on_result(result)
@@ -127,7 +138,8 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
         if session is not None:
             session.close()
     return Report(str(submission), tuple(results[e] for e in selected), settings.seed,
-                  time.monotonic() - started, selected_all=not exercise_ids, sandbox=sandbox)
+                  time.monotonic() - started, selected_all=not exercise_ids, sandbox=sandbox,
+                  layout=summary(layout))
 
 
 def _applied(session: WorkerSession, deadline: float) -> dict | None:
@@ -139,25 +151,27 @@ def _applied(session: WorkerSession, deadline: float) -> dict | None:
         return None  # the first check meets the same trouble and reports it
 
 
-def _start_training_ahead(submission: Path, selected: list, settings: Settings, budgets: Budgets,
+def _start_training_ahead(layout: Layout, selected: list, settings: Settings, budgets: Budgets,
                           points, run_deadline: float, problems: dict | None = None) -> Ahead | None:
     """Start train_neuralnet on its own worker now, if it is among several exercises to run and
     there is a core for it."""
     if TRAINING not in selected or len(selected) == 1 or cores_for_this_run() < 2:
         return None
     exercise = catalog.with_points(catalog.BY_ID[TRAINING], (points or {}).get(TRAINING))
-    if not (submission / exercise.file).is_file() or (problems or {}).keys() & _files_needed(exercise):
+    if layout.import_dirs != (".",):
+        return None  # Ahead starts its worker with the default import folders only
+    if not layout.path_of("TwoLayerNet").is_file() or (problems or {}).keys() & _files_needed(exercise, layout):
         return None
     deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
-    return Ahead(submission, budgets.limits,
-                 lambda session: _run_exercise(exercise, session, settings, deadline, submission))
+    return Ahead(layout.root, budgets.limits,
+                 lambda session: _run_exercise(exercise, session, settings, deadline, layout))
 
 
-def _files_needed(exercise: catalog.Exercise) -> set[str]:
+def _files_needed(exercise: catalog.Exercise, layout: Layout) -> set[str]:
     """The exercise's own file and those of everything it depends on."""
-    files = {exercise.file}
+    files = {layout.exercise_file(exercise.id)}
     for dependency in exercise.depends_on:
-        files |= _files_needed(catalog.BY_ID[dependency])
+        files |= _files_needed(catalog.BY_ID[dependency], layout)
     return files
 
 
@@ -168,20 +182,21 @@ def _imported_first(exercise: catalog.Exercise) -> bool:
     return all("." in name for name in exercise.writes)
 
 
-def _source_problems(submission: Path, selected: list[str]) -> dict[str, Message]:
+def _source_problems(layout: Layout, selected: list[str]) -> dict[str, Message]:
     """{file: why} for the selected exercises' files that the parent cannot read or parse safely
     (not UTF-8, too large, too complex), or that define nothing at all."""
     problems: dict[str, Message] = {}
     for exercise_id in selected:
         exercise = catalog.BY_ID[exercise_id]
-        path = submission / exercise.file
-        if exercise.file in problems or not path.is_file():
+        file = layout.exercise_file(exercise_id)
+        path = layout.root / file
+        if file in problems or not path.is_file():
             continue
-        problem = source.problem(path, exercise.file)
-        if problem is None and _imported_first(exercise) and source.defines_nothing(path, exercise.file):
-            problem = Message("source_empty", {"file": exercise.file})
+        problem = source.problem(path, file)
+        if problem is None and _imported_first(exercise) and source.defines_nothing(path, file):
+            problem = Message("source_empty", {"file": file})
         if problem is not None:
-            problems[exercise.file] = problem
+            problems[file] = problem
     return problems
 
 
@@ -193,29 +208,18 @@ class _FileFailure:
     exception: str | None = None
     location: tuple = ()
 
-    def for_exercise(self, exercise: catalog.Exercise) -> ExerciseResult:
-        return _all_checks(exercise, self.state, self.message, exception=self.exception,
+    def for_exercise(self, exercise: catalog.Exercise, layout: Layout | None = None) -> ExerciseResult:
+        return _all_checks(exercise, self.state, self.message, layout, exception=self.exception,
                            location=self.location)
 
 
-def module_name(file: str, import_dirs: tuple = (".",)) -> str:
-    """The module a submission file is imported as, given the folders on the worker's sys.path:
-    `layers.py` -> `layers`, `common/layers.py` -> `common.layers`, `ch05/layer_naive.py` with
-    `ch05` on the path -> `layer_naive`."""
-    parts = file[:-3].split("/") if file.endswith(".py") else file.split("/")
-    for folder in import_dirs:
-        prefix = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
-        if parts[:len(prefix)] == prefix and len(parts) > len(prefix):
-            return ".".join(parts[len(prefix):])
-    return ".".join(parts)
-
-
 def _import_failure(exercise: catalog.Exercise, session: WorkerSession,
-                    submission: Path) -> _FileFailure | None:
+                    layout: Layout) -> _FileFailure | None:
     """Import the exercise's module in the worker; None when that worked."""
-    file = exercise.file
+    submission = layout.root
+    file = layout.exercise_file(exercise.id)
     try:
-        session.request("import", module=module_name(file, session.import_dirs))
+        session.request("import", module=layout.module_of(name_of_exercise(exercise.id)))
     except StudentException as exc:
         location = tuple(_source_line(submission, f) for f in exc.frames)
         # The file at fault: where the import stopped (two_layer_net.py importing a broken layers.py
@@ -236,15 +240,30 @@ def _import_failure(exercise: catalog.Exercise, session: WorkerSession,
     return None
 
 
-def _not_started(submission: Path, exercise: catalog.Exercise) -> str | None:
+def _writes(layout: Layout, exercise: catalog.Exercise) -> tuple[str, ...]:
+    """What the student writes for `exercise` in this layout: the book's apple/orange script, or
+    no file at all, grades the layers and asks for no function."""
+    if exercise.id == "buy_apple_orange" and layout.apple_form != "function":
+        return ()
+    return exercise.writes
+
+
+def _file_missing(layout: Layout, exercise: catalog.Exercise) -> bool:
+    if exercise.id == "buy_apple_orange" and layout.apple_form == "wired":
+        return False  # no file: the grader wires the book's graph from the student's layers
+    return not (layout.root / layout.exercise_file(exercise.id)).is_file()
+
+
+def _not_started(layout: Layout, exercise: catalog.Exercise) -> str | None:
     """The first thing to write, when none of `exercise` (or, for an exercise that writes nothing
     of its own, of what it depends on) has been written; else None."""
     from grader.stubs import unwritten
-    if not exercise.writes:
-        firsts = [_not_started(submission, catalog.BY_ID[d]) for d in exercise.depends_on]
+    writes = _writes(layout, exercise)
+    if not writes:
+        firsts = [_not_started(layout, catalog.BY_ID[d]) for d in exercise.depends_on]
         return firsts[0] if firsts and all(firsts) else None
-    missing = unwritten(submission, exercise)
-    return missing[0] if len(missing) == len(exercise.writes) else None
+    missing = unwritten(layout.root, exercise, layout.exercise_file(exercise.id))
+    return missing[0] if len(missing) == len(writes) else None
 
 
 def machine_cores() -> int:
@@ -266,8 +285,10 @@ def cores_for_this_run() -> int:
         return cores
 
 
-def _all_checks(exercise: catalog.Exercise, state: State, message: Message, **details) -> ExerciseResult:
-    return ExerciseResult(exercise.id, exercise.file, tuple(
+def _all_checks(exercise: catalog.Exercise, state: State, message: Message, layout: Layout | None = None,
+                **details) -> ExerciseResult:
+    file = layout.exercise_file(exercise.id) if layout is not None else exercise.file
+    return ExerciseResult(exercise.id, file, tuple(
         CheckResult(exercise.id, spec.name, state, spec.points, message, **details)
         for spec in exercise.checks))
 
@@ -278,25 +299,26 @@ def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
 
 
 def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline: float,
-                  submission: Path, failed_imports: dict | None = None) -> ExerciseResult:
+                  layout: Layout, failed_imports: dict | None = None) -> ExerciseResult:
     session.deadline = deadline
     try:
         session.sandbox(deadline)   # a refusal must stop the run, not read as one check's error
     except (WorkerTimeout, WorkerDied):
         pass
-    ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings, exercise=exercise.id)
+    ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings, exercise=exercise.id,
+                       layout=layout)
     try:
         session.request("seed", seed=int(ctx.rng.bit_generator.seed_seq.generate_state(1)[0]))
     except (WorkerTimeout, WorkerDied, StudentException):
         pass  # the first check meets the same trouble and reports it
     # Imported after seeding, as before: a module that draws random numbers at import stays
     # reproducible.
-    failure = _import_failure(exercise, session, submission) if _imported_first(exercise) else None
+    failure = _import_failure(exercise, session, layout) if _imported_first(exercise) else None
     if failure is not None:
         if failed_imports is not None:
-            failed_imports[exercise.file] = failure
+            failed_imports[layout.exercise_file(exercise.id)] = failure
         output = session.take_output() if session.alive else session.output.take()
-        return replace(failure.for_exercise(exercise), output=output)
+        return replace(failure.for_exercise(exercise, layout), output=output)
     checks: list[CheckResult] = []
     ended: CheckResult | None = None   # a check that took the worker down
     started = time.monotonic()
@@ -307,20 +329,22 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
             continue
         t0 = time.monotonic()
         ctx.current, ctx.notes = "", {}
-        result = _run_check(exercise.id, spec, ctx, submission)
+        result = _run_check(exercise.id, spec, ctx, layout)
         result = _with_duration(result, time.monotonic() - t0)
         checks.append(result)
         if not session.alive:
             ended = result
     output = session.take_output() if session.alive else session.output.take()
-    return ExerciseResult(exercise.id, exercise.file, tuple(checks), output, time.monotonic() - started)
+    return ExerciseResult(exercise.id, layout.exercise_file(exercise.id), tuple(checks), output,
+                          time.monotonic() - started)
 
 
 def _with_duration(result: CheckResult, seconds: float) -> CheckResult:
     return replace(result, duration=seconds)
 
 
-def _run_check(exercise_id: str, spec, ctx: CheckContext, submission: Path) -> CheckResult:
+def _run_check(exercise_id: str, spec, ctx: CheckContext, layout: Layout) -> CheckResult:
+    submission = layout.root
     check = CHECKS[exercise_id][spec.name]
     base = dict(exercise=exercise_id, check=spec.name, max_score=spec.points)
     try:
@@ -329,7 +353,7 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, submission: Path) -> C
         method = str(failure.message.params.get("method") or ctx.current)
         return CheckResult(**base, state=State.FAILED, message=failure.message,
                            comparison=failure.comparison, diagnosis=failure.diagnosis,
-                           location=_definition(submission, method, failure.message.params.get("quantity")),
+                           location=_definition(layout, method, failure.message.params.get("quantity")),
                            extra=dict(ctx.notes))
     except StudentException as exc:
         location = tuple(_source_line(submission, f) for f in exc.frames)
@@ -369,15 +393,17 @@ def _how_it_ended(died: WorkerDied) -> str:
     return f"{died.reason}: exit code {code}"
 
 
-def _definition(submission: Path, qualname: str, quantity=None) -> tuple[SourceLine, ...]:
+def _definition(layout: Layout, qualname: str, quantity=None) -> tuple[SourceLine, ...]:
     """The student's line behind a wrong value: a wrong value has no traceback, but the report and
     CI annotations can still point at the code to look at. Within `Class.method` (or function):
     the last line that assigns the failing quantity (`dx = ...`, `self.dW = ...`,
     `grads['W1'] = ...`), else the last `return`, else the `def` line."""
     import ast
-    exercise_files = {e.file for e in catalog.EXERCISES}
+    submission = layout.root
+    home = layout.homes.get(qualname.split(".")[0])
+    exercise_files = ([home.file] if home else []) + sorted(set(layout.searched))
     parts = qualname.split(".")
-    for file in sorted(exercise_files):
+    for file in dict.fromkeys(exercise_files):
         try:
             tree = source.parse(submission / file, file)
         except (source.SourceProblem, SyntaxError):

@@ -53,12 +53,14 @@ def _is_stub_body(fn: ast.FunctionDef) -> bool:
     return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
 
 
-def unwritten(submission: Path, exercise: catalog.Exercise) -> list[str]:
+def unwritten(submission: Path, exercise: catalog.Exercise, file: str | None = None) -> list[str]:
     """What of `exercise` the student has not written yet: the names among its `writes` that are
     still a stub's raise (or missing). Read from the source, never run. A file that cannot be read
-    or parsed counts as written: running it reports what is wrong with it."""
+    or parsed counts as written: running it reports what is wrong with it. `file` (under
+    `submission`) is where the layout found the exercise's class; the catalogue's by default."""
     try:
-        tree = source.parse(submission / exercise.file, exercise.file)
+        file = file or exercise.file
+        tree = source.parse(submission / file, file)
     except (source.SourceProblem, SyntaxError):
         return []
     stubs = {name for name, fn in _functions(tree) if _is_stub_body(fn)}

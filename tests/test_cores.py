@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from grader import catalog, runner
 from grader.checks.context import Settings
+from grader.layout import detect
 
 
 def ahead_for(solutions_copy, monkeypatch, cores: str | None):
@@ -13,7 +14,7 @@ def ahead_for(solutions_copy, monkeypatch, cores: str | None):
     monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     started = []
     monkeypatch.setattr(runner, "Ahead", lambda *a, **k: started.append(a) or "ahead")
-    result = runner._start_training_ahead(solutions_copy, list(catalog.ORDER), Settings(),
+    result = runner._start_training_ahead(detect(solutions_copy), list(catalog.ORDER), Settings(),
                                           runner.Budgets(), None, run_deadline=1e12)
     return result, started
 

@@ -36,7 +36,7 @@ def expect_unchanged(ctx: CheckContext, ref, original: np.ndarray, method: str, 
 
 def _forward(ctx: CheckContext, cls: str) -> None:
     for x in _inputs(ctx, cls):
-        layer = ctx.new("layers", cls)
+        layer = ctx.new(ctx.module_of(cls), cls)
         x_ref = ctx.put(x)
         got = ctx.call(layer, f"{cls}.forward", x_ref)
         expect_close(got, _forward_fn(cls)(x), method=f"{cls}.forward", quantity="out",
@@ -48,7 +48,7 @@ def _backward(ctx: CheckContext, cls: str) -> None:
     fn = _forward_fn(cls)
     for x in _inputs(ctx, cls):
         dout = ctx.rng.normal(size=x.shape)
-        layer = ctx.new("layers", cls)
+        layer = ctx.new(ctx.module_of(cls), cls)
         ctx.call(layer, f"{cls}.forward", x)
         got = ctx.call(layer, f"{cls}.backward", dout)
         want = reference.backward_of(fn, x, dout)

@@ -14,7 +14,7 @@ def _make(ctx: CheckContext, d: int, m: int):
     W = ctx.rng.normal(size=(d, m))
     b = ctx.rng.normal(size=m)
     W_ref, b_ref = ctx.put(W), ctx.put(b)
-    layer = ctx.new("layers", "Affine", W_ref, b_ref)
+    layer = ctx.new(ctx.module_of("Affine"), "Affine", W_ref, b_ref)
     return layer, W, b, W_ref, b_ref
 
 

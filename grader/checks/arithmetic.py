@@ -25,7 +25,7 @@ def _operand_cases(ctx: CheckContext):
 def _check_forward(ctx: CheckContext, cls: str, combine) -> None:
     from grader.checks.activations import expect_unchanged
     for x, y in _operand_cases(ctx):
-        layer = ctx.new("layers", cls)
+        layer = ctx.new(ctx.module_of(cls), cls)
         arrays = isinstance(x, np.ndarray)
         x_arg, y_arg = (ctx.put(x), ctx.put(y)) if arrays else (x, y)
         got = ctx.call(layer, f"{cls}.forward", x_arg, y_arg)
@@ -39,7 +39,7 @@ def _check_forward(ctx: CheckContext, cls: str, combine) -> None:
 def _check_backward(ctx: CheckContext, cls: str, combine) -> None:
     for x, y in _operand_cases(ctx):
         dout = 1.3 if np.ndim(x) == 0 else ctx.rng.normal(size=np.shape(x))
-        layer = ctx.new("layers", cls)
+        layer = ctx.new(ctx.module_of(cls), cls)
         ctx.call(layer, f"{cls}.forward", x, y)
         dx, dy = _expect_pair(ctx.call(layer, f"{cls}.backward", dout), f"{cls}.backward")
         xs, ys = np.atleast_1d(np.array(x, float)), np.atleast_1d(np.array(y, float))
@@ -88,8 +88,22 @@ def _graph_values(apple, apple_num, orange, orange_num, tax) -> tuple:
     return (total * tax, apple_num * tax, apple * tax, orange_num * tax, orange * tax, total)
 
 
+BOOK_ARGS = (100, 2, 150, 3, 1.1)
+
+
+def _graph_from(ctx: CheckContext, args: tuple):
+    """The six values in the form the student has: their buy_apple_orange() function, or (for the
+    book's script, or no file) the book's graph wired in the worker from their MulLayer and AddLayer."""
+    form = ctx.layout.apple_form if ctx.layout is not None else "function"
+    if form == "function":
+        return ctx.function(ctx.module_of("buy_apple_orange"), "buy_apple_orange", *args)
+    ctx.current = "MulLayer, AddLayer (buy_apple_orange)"
+    return ctx.session.function("grader.worker_ops_layout", "wire_apple_orange",
+                                ctx.module_of("MulLayer"), ctx.module_of("AddLayer"), *args)
+
+
 def _check_graph(ctx: CheckContext, args: tuple) -> None:
-    got = ctx.function("buy_apple_orange", "buy_apple_orange", *args)
+    got = _graph_from(ctx, args)
     if not isinstance(got, (tuple, list)) or len(got) != 6:
         raise CheckFailed(Message("expected_six", {"method": "buy_apple_orange"}),
                           Comparison("(price, dapple, ...)", "6 values", preview(got)))
@@ -99,11 +113,16 @@ def _check_graph(ctx: CheckContext, args: tuple) -> None:
 
 
 def apple_book_values(ctx):
-    _check_graph(ctx, (100, 2, 150, 3, 1.1))
+    if ctx.layout is not None and ctx.layout.apple_form == "script":
+        from grader.checks.apple_script import check_script
+        check_script(ctx, _NAMES, _graph_values(*BOOK_ARGS))
+        return
+    _check_graph(ctx, BOOK_ARGS)
 
 
 def apple_random_values(ctx):
-    # Fresh prices and counts from the seed: numbers typed in from the book cannot pass.
+    # Fresh prices and counts from the seed: numbers typed in from the book cannot pass. (The
+    # book's script takes no arguments: its layers are tried on the random graphs instead.)
     for _ in range(3):
         args = (int(ctx.rng.integers(50, 500)), int(ctx.rng.integers(1, 9)),
                 int(ctx.rng.integers(50, 500)), int(ctx.rng.integers(1, 9)),

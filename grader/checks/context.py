@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from grader.layout import FLAT_FILES, Layout
 from grader.protocol import Remote
 from grader.session import WorkerSession
 
@@ -34,6 +35,13 @@ class CheckContext:
     notes: dict = field(default_factory=dict)   # facts a check wants to put in the report
 
     exercise: str = ""
+    layout: Layout | None = None   # where each class lives; the flat folder when None
+
+    def module_of(self, name: str) -> str:
+        """The module that holds class (or function) `name`: "layers", "common.layers", ..."""
+        if self.layout is not None:
+            return self.layout.module_of(name)
+        return FLAT_FILES[name].removesuffix(".py")
 
     def report_progress(self, done: int, total: int, **info) -> None:
         if self.settings.progress is not None:

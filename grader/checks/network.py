@@ -95,7 +95,7 @@ def small_network(ctx: CheckContext) -> None:
     params, x = _well_conditioned(ctx, i, h, o, n)
     labels = ctx.rng.integers(0, o, size=n)
     for t in (np.eye(o)[labels], labels):
-        net = ctx.new("two_layer_net", "TwoLayerNet", i, h, o)
+        net = ctx.new(ctx.module_of("TwoLayerNet"), "TwoLayerNet", i, h, o)
         _set_params(ctx, net, params)
         grads = gradient_dict(ctx.call(net, "TwoLayerNet.gradient", x, t), shapes)
         for key in KEYS:
@@ -137,7 +137,7 @@ def full_network(ctx: CheckContext) -> None:
                   "W2": ctx.rng.normal(scale=0.3, size=(h, o)), "b2": ctx.rng.normal(scale=0.1, size=o)}
         if np.min(np.abs(x @ params["W1"] + params["b1"])) > 1e-4:
             break
-    net = ctx.new("two_layer_net", "TwoLayerNet", i, h, o)
+    net = ctx.new(ctx.module_of("TwoLayerNet"), "TwoLayerNet", i, h, o)
     _set_params(ctx, net, params)
     labels = ctx.rng.integers(0, o, size=n)
     limit = ctx.settings.slow_gradient_seconds

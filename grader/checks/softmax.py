@@ -19,7 +19,7 @@ def _batch(ctx: CheckContext, n: int, scale: float = 2.0):
 
 
 def _loss(ctx: CheckContext, x, t, x_for_student=None):
-    layer = ctx.new("layers", "SoftmaxWithLoss")
+    layer = ctx.new(ctx.module_of("SoftmaxWithLoss"), "SoftmaxWithLoss")
     got = ctx.call(layer, "SoftmaxWithLoss.forward", x if x_for_student is None else x_for_student, t)
     return layer, got
 

@@ -77,7 +77,7 @@ def accuracy(ctx: CheckContext) -> None:
     # while the worker imports the student's code and takes its first steps.
     evaluator = _Evaluator(settings.mnist_target)
     shapes = expected_shapes(784, 50, 10)
-    net = ctx.new("two_layer_net", "TwoLayerNet", 784, 50, 10)
+    net = ctx.new(ctx.module_of("TwoLayerNet"), "TwoLayerNet", 784, 50, 10)
     params_ref = ctx.attribute(net, "TwoLayerNet.params", keep=True)
     params = {k: as_array(ctx.session.getitem(params_ref, k), "TwoLayerNet.__init__", k) for k in KEYS}
     for key in KEYS:

@@ -137,7 +137,7 @@ def run(args) -> int:
             report = run_checks(path, ids or None, settings_from(args, config, progress),
                                 budgets_from(args, config),
                                 on_result=progress.exercise_done if progress else None,
-                                points=config.points)
+                                points=config.points, files=config.files)
     except SubmissionError as exc:
         raise UsageError(exc.key, **exc.params) from None
     write_report(report, args.format, args.output, lang)

@@ -44,19 +44,25 @@ def to_dict(report: Report, lang: str = "en") -> dict:
                 "output_format": "text",
                 "visibility": "visible",
                 "extra_data": {"exercise": exercise.exercise, "check": check.check,
-                               "state": check.state.value},
+                               "state": check.state.value, "file": exercise.file},
             })
+    layout = report.layout
+    extra = {"layout": {"kind": layout["kind"], "files": dict(layout["files"]),
+                        "buy_apple_orange": layout["buy_apple_orange"],
+                        "notes": [text(n, lang) for n in layout["notes"]]}} if layout else {}
+    notes = "".join(f"\n{text(n, lang)}" for n in layout.get("notes", ())) if layout else ""
     return {
         "score": report.score,
         "max_score": report.max_score,
         "execution_time": int(round(report.duration)),  # Gradescope's examples give whole seconds
-        "output": f"seed {report.seed}" + (f"\n{say('ui.sandbox', lang, summary=report.sandbox['summary'])}"
-                                           if report.sandbox else ""),
+        "output": f"seed {report.seed}" + (f"; layout {layout['kind']}" if layout and not layout["plain"] else "")
+                  + (f"\n{say('ui.sandbox', lang, summary=report.sandbox['summary'])}" if report.sandbox else "")
+                  + notes,
         "output_format": "text",
         "visibility": "visible",
         "tests": tests,
         # Gradescope ignores keys it does not know; our own tools read what the worker was under.
-        "extra_data": {"sandbox": report.sandbox},
+        "extra_data": {"sandbox": report.sandbox, **extra},
     }
 
 

@@ -28,6 +28,9 @@ def state_text(state: State, lang: str) -> Text:
 
 def render(report: Report, lang: str = "en") -> Group:
     parts = [_table(report, lang)]
+    layout = layout_text(report, lang)
+    if layout is not None:
+        parts.append(layout)
     said = set()   # a file's problem is one panel, however many exercises need the file
     for exercise in report.exercises:
         problem = exercise.first_problem
@@ -117,6 +120,24 @@ def _table(report: Report, lang: str) -> Table:
         table.add_row(exercise.exercise, state_text(exercise.state, lang),
                       f"{exercise.score:g}/{exercise.max_score:g}", detail)
     return table
+
+
+def layout_text(report: Report, lang: str) -> Text | None:
+    """Which file each class came from, when that is not the flat folder's usual files."""
+    layout = report.layout
+    if not layout or layout.get("plain"):
+        return None
+    form = layout.get("buy_apple_orange", "function")
+    by_file: dict[str, list[str]] = {}
+    for name, file in layout["files"].items():
+        label = f"{name} ({say('ui.apple.' + form, lang)})" if name == "buy_apple_orange" else name
+        by_file.setdefault("-" if form == "wired" and name == "buy_apple_orange" else file, []).append(label)
+    body = Text(say("ui.layout." + layout["kind"], lang) + "\n", style="bold")
+    for file, names in by_file.items():
+        body.append(f"  {file}: {', '.join(names)}\n")
+    for note in layout.get("notes", ()):
+        body.append("→ " + text(note, lang) + "\n", style="yellow")
+    return body
 
 
 def _passed_detail(exercise: ExerciseResult, lang: str) -> str:

@@ -1,0 +1,68 @@
+"""A class or method the exercise needs is missing, and a close name is there: say so, in one line.
+
+`ReLU` for `Relu`, `Mullayer` for `MulLayer`, `foward` for `forward`: run as they are, they fail as
+an AttributeError far from the cause. Read from the source with `ast` in the parent (student code
+is never run here); the verdict is `failed`, pointing at the line of the near name.
+"""
+from __future__ import annotations
+
+import difflib
+
+from grader import catalog
+from grader.layout import Layout, name_of_exercise, read_definitions
+from grader.results import Message, SourceLine
+
+CUTOFF = 0.75   # "backword"/"backward" 0.88, "foward"/"forward" 0.92; "AddLayer"/"MulLayer" 0.63
+
+
+def closest(want: str, names) -> str | None:
+    """The name among `names` that is `want` misspelt: the same but for case, or close enough."""
+    names = [n for n in names if n != want]
+    same_case = [n for n in names if n.lower() == want.lower()]
+    if same_case:
+        return same_case[0]
+    close = difflib.get_close_matches(want, names, n=1, cutoff=CUTOFF)
+    return close[0] if close else None
+
+
+def _needed(exercise: catalog.Exercise) -> tuple[str, tuple[str, ...]] | None:
+    """(class, methods) the exercise calls, or None for one that needs no class (the apple graph)."""
+    name = name_of_exercise(exercise.id)
+    if name == "buy_apple_orange":
+        return None
+    writes = catalog.BY_ID[name].writes
+    return name, tuple(w.split(".", 1)[1] for w in writes if w.startswith(name + "."))
+
+
+def near_miss(layout: Layout, exercise: catalog.Exercise) -> tuple[Message, tuple[SourceLine, ...]] | None:
+    """(the one-line explanation, the near name's line) when a needed name is misspelt; else None."""
+    needed = _needed(exercise)
+    if needed is None:
+        return None
+    cls, methods = needed
+    home = layout.home(cls)
+    if not home.found:
+        for file in dict.fromkeys([home.file, *layout.searched]):
+            defined = read_definitions(layout.root / file)
+            near = closest(cls, defined.classes)
+            if near is not None:
+                message = Message("near_miss_class", {"file": file, "want": cls, "near": near})
+                return message, (_line(layout, file, defined.classes[near], near),)
+        return None
+    defined = read_definitions(layout.root / home.file)
+    own = defined.methods.get(cls, {})
+    for method in methods:
+        if method in own:
+            continue
+        near = closest(method, own)
+        if near is not None:
+            message = Message("near_miss_method", {"file": home.file, "cls": cls, "want": method, "near": near})
+            return message, (_line(layout, home.file, own[near], f"{cls}.{near}"),)
+    return None
+
+
+def _line(layout: Layout, file: str, line: int, function: str) -> SourceLine:
+    from grader import source
+    lines = source.lines(layout.root / file)
+    code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return SourceLine(file, line, function, code[:200])

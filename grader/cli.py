@@ -59,8 +59,20 @@ def _language_of(argv: list[str]) -> str:
     return choose_language(None)
 
 
+def _private_memory() -> None:
+    """No process of this uid may read this one's memory or environment through /proc or ptrace
+    (the workers are walled off already; this holds even where their sandbox is incomplete)."""
+    if sys.platform == "linux":
+        try:
+            from grader.sandbox import linux
+            linux.prctl(linux.PR_SET_DUMPABLE, 0)
+        except OSError:
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     _quiet_blas_threads()
+    _private_memory()
     argv = sys.argv[1:] if argv is None else list(argv)
     common.HELP_LANGUAGE = _language_of(argv)
     parser = build_parser()

@@ -301,6 +301,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "without the full Linux sandbox (exit 2); off: a plain separate process",
         "ja": "auto (既定): この環境で使える最善の隔離; require: Linux の完全なサンドボックスが"
               "なければ採点しない (終了コード 2); off: 隔離なしの別プロセス"},
+    "err.not_regular": {
+        "en": "{path} is not a regular file (a link or a folder): the grader only rewrites regular files",
+        "ja": "{path} は通常のファイルではありません (リンクかフォルダ): 書き換えるのは通常のファイルだけです"},
+    "err.no_backup_name": {
+        "en": "no free name for a backup of {path}: nothing was changed",
+        "ja": "{path} のバックアップ名が見つかりません: 何も変更していません"},
     "ui.sandbox": {"en": "sandbox: {summary}", "ja": "サンドボックス: {summary}"},
     "err.no_folder": {"en": "no such folder: {path}", "ja": "フォルダがありません: {path}"},
     "err.not_folder": {"en": "not a folder: {path}", "ja": "フォルダではありません: {path}"},

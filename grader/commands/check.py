@@ -23,6 +23,9 @@ def register(sub) -> None:
     parser.add_argument("--min-score", type=float, help=tr("cli.check.min_score"))
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help=tr("cli.check.config"))
+    # `grader grade` passes this when the instructor has no configuration: defaults, and no
+    # search next to the submission (a file planted among the submissions must not count).
+    parser.add_argument("--no-config", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plot", type=Path, metavar="DIR",
                         help=tr("cli.check.plot"))
     add_limit_options(parser)
@@ -65,7 +68,9 @@ def split_targets(targets: list[str]) -> tuple[Path, list[str]]:
 
 
 def load_config(args, submission: Path | None):
-    from grader.config import ConfigError, load
+    from grader.config import Config, ConfigError, load
+    if getattr(args, "no_config", False):
+        return Config()
     try:
         return load(args.config, submission)
     except ConfigError as exc:
@@ -120,9 +125,10 @@ def budgets_from(args, config):
 
 def run(args) -> int:
     from grader.messages import choose_language
-    from grader.report import github, write_report
+    from grader.report import github, preload, write_report
     from grader.runner import SubmissionError, run as run_checks
 
+    preload()
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
     submission_folder(path)

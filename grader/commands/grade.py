@@ -30,10 +30,31 @@ def register(sub) -> None:
     parser.add_argument("--seed", type=int, help="seed for every submission (default: $GRADER_SEED, the config, 0)")
     parser.add_argument("--config", type=Path, metavar="FILE")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time budget per exercise")
+    parser.add_argument("--sandbox", choices=("auto", "require", "off"), default=None,
+                        help="the workers' confinement, as for grader check")
     parser.add_argument("--cap", type=float, default=None, metavar="SECONDS",
                         help="wall-clock cap per submission (default: the run budget + 60 s)")
     add_language_option(parser)
     parser.set_defaults(func=run)
+
+
+# What a check process needs of the environment; nothing else (CI tokens, cloud keys) reaches it.
+_ENV_KEEP = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "TZ", "TMPDIR",
+             "TEMP", "TMP", "SYSTEMROOT", "XDG_CACHE_HOME", "GRADER_SEED", "GRADER_CACHE_DIR",
+             "GRADER_MNIST_DIR", "GRADER_SANDBOX", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+             "MKL_NUM_THREADS")
+
+
+def check_environment(jobs: int) -> dict:
+    env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
+    env["GRADER_CORES"] = str(cores_per_job(jobs))  # parallel within a run only on spare cores
+    return env
+
+
+def display_name(folder: Path) -> str:
+    """A folder's name as text: bytes that are not UTF-8 (a name made on another system) are
+    shown as \\xNN escapes instead of ending the run."""
+    return os.fsencode(folder.name).decode("utf-8", "backslashreplace")
 
 
 @dataclass
@@ -52,16 +73,19 @@ def submissions_in(folder: Path) -> list[Path]:
     return found
 
 
-def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -> Graded:
-    target = results / f"{folder.name}.json"
-    command = [sys.executable, "-m", "grader", "check", str(folder), "--format", "json",
+def grade_one(folder: Path, results: Path, args, cap: float, max_score: float,
+              config_file: Path | None) -> Graded:
+    name = display_name(folder)
+    target = results / f"{name}.json"
+    command = [sys.executable, "-m", "grader", "check", os.fsdecode(folder), "--format", "json",
                "--output", str(target)]
-    for option, value in (("--seed", args.seed), ("--config", args.config), ("--timeout", args.timeout),
-                          ("--lang", args.lang)):
+    for option, value in (("--seed", args.seed), ("--config", config_file), ("--timeout", args.timeout),
+                          ("--lang", args.lang), ("--sandbox", args.sandbox)):
         if value is not None:
             command += [option, str(value)]
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS")}
-    env["GRADER_CORES"] = str(cores_per_job(args.jobs))  # parallel within a run only on spare cores
+    if config_file is None:
+        command.append("--no-config")
+    env = check_environment(args.jobs)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             start_new_session=True)
     try:
@@ -69,14 +93,14 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float) -
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        return _failed(folder.name, target, max_score, f"not finished within {cap:g} s: graded 0")
+        return _failed(name, target, max_score, f"not finished within {cap:g} s: graded 0")
     if proc.returncode in (0, 1) and target.is_file():
         try:
-            return Graded(folder.name, json.loads(target.read_text(encoding="utf-8")))
+            return Graded(name, json.loads(target.read_text(encoding="utf-8")))
         except ValueError:
             pass
     message = err.decode("utf-8", "replace").strip().splitlines()
-    return _failed(folder.name, target, max_score, message[-1] if message else f"exit code {proc.returncode}")
+    return _failed(name, target, max_score, message[-1] if message else f"exit code {proc.returncode}")
 
 
 def cores_per_job(jobs: int) -> int:
@@ -100,7 +124,9 @@ def run(args) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     folders = submissions_in(args.submissions)
+    # The instructor's --config, else one in the current folder; never one among the submissions.
     config = load_config(args, None)
+    config_file = config.source.resolve() if config.source is not None else None
     cap = args.cap or (config.run_timeout or 900) + 60
     results = args.output.with_name(args.output.stem + ".results")
     results.mkdir(parents=True, exist_ok=True)
@@ -110,7 +136,7 @@ def run(args) -> int:
                         TimeElapsedColumn(), console=Console(stderr=True), transient=True)
     with progress, ThreadPoolExecutor(max_workers=args.jobs) as pool:
         task = progress.add_task("grading", total=len(folders))
-        futures = [pool.submit(grade_one, f, results, args, cap, config.max_score) for f in folders]
+        futures = [pool.submit(grade_one, f, results, args, cap, config.max_score, config_file) for f in folders]
         for future in futures:
             graded.append(future.result())
             progress.advance(task)

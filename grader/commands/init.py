@@ -1,10 +1,11 @@
 """`grader init DIR`: fresh stubs in a new folder. Nothing that exists is ever overwritten."""
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
+from grader.commands.files import create_new
 
 
 def register(sub) -> None:
@@ -29,11 +30,15 @@ def run(args) -> int:
 
     lang = choose_language(args.lang)
     source = stubs_dir()
-    clashes = [name for name in SUBMISSION_FILES if (args.target / name).exists()]
+    # lexists: a dangling link is a name taken too (writing through it would land elsewhere).
+    clashes = [name for name in SUBMISSION_FILES if os.path.lexists(args.target / name)]
     if clashes:
         raise UsageError("err.init_exists", path=str(args.target), files=", ".join(clashes))
     args.target.mkdir(parents=True, exist_ok=True)
     for name in SUBMISSION_FILES:
-        shutil.copyfile(source / name, args.target / name)
+        try:
+            create_new(args.target / name, (source / name).read_text(encoding="utf-8"))
+        except FileExistsError:  # appeared since the look above
+            raise UsageError("err.init_exists", path=str(args.target), files=name) from None
     print(say("ui.init_done", lang, path=str(args.target)))
     return EXIT_PASSED

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, default_submission, tr
+from grader.commands.files import create_new, regular_file, replace_with
 
 
 def register(sub) -> None:
@@ -20,14 +21,18 @@ def register(sub) -> None:
     parser.set_defaults(func=run)
 
 
-def backup_of(path: Path) -> Path:
+def write_backup(path: Path, text: str) -> Path:
+    """Keep `text` as `<file>.<time>.bak` beside `path`; a name already taken (by an earlier
+    reset in the same second, or by anything planted there) is never written through."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.name}.{stamp}.bak")
-    n = 1
-    while candidate.exists():  # two resets in one second keep both backups
-        candidate = path.with_name(f"{path.name}.{stamp}-{n}.bak")
-        n += 1
-    return candidate
+    for n in range(1000):
+        candidate = path.with_name(f"{path.name}.{stamp}{'' if n == 0 else f'-{n}'}.bak")
+        try:
+            create_new(candidate, text)
+            return candidate
+        except FileExistsError:
+            continue
+    raise UsageError("err.no_backup_name", path=str(path))
 
 
 def reset_exercise(exercise, folder: Path) -> Path:
@@ -37,8 +42,7 @@ def reset_exercise(exercise, folder: Path) -> Path:
     from grader.stubs import defined_names, stub_source
 
     path = folder / exercise.file
-    if not path.is_file():
-        raise UsageError("err.no_file", path=str(path))
+    regular_file(path)
     original = path.read_text(encoding="utf-8")
     try:
         missing = [name for name in exercise.writes if name not in defined_names(ast.parse(original))]
@@ -47,11 +51,8 @@ def reset_exercise(exercise, folder: Path) -> Path:
     if missing:
         raise UsageError("err.reset_missing", path=str(path), names=", ".join(missing))
     updated = stub_source(original, exercise.file, only=set(exercise.writes))
-    backup = backup_of(path)
-    backup.write_text(original, encoding="utf-8")
-    tmp = path.with_name(f".{path.name}.reset.tmp")
-    tmp.write_text(updated, encoding="utf-8")
-    os.replace(tmp, path)
+    backup = write_backup(path, original)
+    replace_with(path, updated)
     return backup
 
 

@@ -95,6 +95,7 @@ def _enter_namespaces(root: bool, applied: dict) -> list:
     base = linux.CLONE_NEWPID | linux.CLONE_NEWNET | linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
     # Root needs no user namespace (and keeps the power to switch to nobody); anyone else does.
     attempts = [base, base | linux.CLONE_NEWUSER] if root else [base | linux.CLONE_NEWUSER]
+    uid, gid = os.geteuid(), os.getegid()
     for flags in attempts:
         try:
             linux.unshare(flags)
@@ -104,7 +105,7 @@ def _enter_namespaces(root: bool, applied: dict) -> list:
         spaces = ["pid", "net", "mount", "ipc"]
         if flags & linux.CLONE_NEWUSER:
             try:
-                linux.map_own_ids()
+                linux.map_own_ids(uid, gid)
             except OSError as exc:  # e.g. AppArmor's restriction on unprivileged user namespaces
                 applied["missing"].append(f"user namespace without id maps: {exc.strerror}")
             spaces.append("user")

@@ -72,9 +72,9 @@ def bind_read_only(source: str, target: str) -> None:
     mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
-def map_own_ids() -> None:
-    """In a fresh user namespace: the same uid and gid inside as outside, no setgroups."""
-    uid, gid = os.geteuid(), os.getegid()
+def map_own_ids(uid: int, gid: int) -> None:
+    """In a fresh user namespace: the same uid and gid inside as outside (read before the
+    unshare: inside, until mapped, they read as the overflow id), no setgroups."""
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as fh:
             fh.write(text)

@@ -23,6 +23,9 @@ from grader.sandbox import reaper
 from grader.protocol import Remote
 from grader.slots import GradientSlots, Scaled
 
+# The largest honest reply is a few MB (a training step's gradients, a batch); a worker that
+# announces more is lying, and the parent must not grow to hold it.
+MAX_REPLY_BYTES = 64 << 20
 OUTPUT_HEAD = 6_000   # characters of student output kept from the start ...
 OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
 # glibc gives freed memory back to the system as soon as the top of the heap is free, so every
@@ -288,7 +291,7 @@ class WorkerSession:
         if len(self._inbox) < 8:
             return None
         (length,) = struct.unpack(">Q", bytes(self._inbox[:8]))
-        if length > protocol.MAX_ARRAY_BYTES * 2:
+        if length > MAX_REPLY_BYTES:
             raise self._death("the worker sent an oversized reply", ended=False)
         if len(self._inbox) < 8 + length:
             return None

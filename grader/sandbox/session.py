@@ -119,7 +119,7 @@ class WorkerSession:
     def _start(self) -> None:
         from grader.datasets import shared_cache_folder
         from grader.sandbox import snapshot
-        from grader.sandbox.policy import Policy
+        from grader.sandbox.policy import Policy, left_out
 
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         os.chmod(self.workdir, 0o755)  # the worker may run as another uid: it must reach its folders
@@ -134,7 +134,7 @@ class WorkerSession:
             raise
         cache = shared_cache_folder()
         policy = Policy(mode=self.sandbox_mode, read=[str(Path(__file__).resolve().parent.parent), copy, str(cache)],
-                        write=[scratch], memory_mb=self.limits.memory_mb)
+                        write=[scratch], memory_mb=self.limits.memory_mb, without=left_out())
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()

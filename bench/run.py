@@ -88,6 +88,13 @@ def grade_batch(jobs: int, count: int = 20) -> float | None:
                                "--jobs", str(jobs)], ok=(0, 1))
 
 
+def sandbox_summary() -> str:
+    out = subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    sandbox = json.loads(out.stdout).get("extra_data", {}).get("sandbox") or {}
+    return sandbox.get("summary", "none")
+
+
 def profile_check(path: Path) -> str:
     """cProfile of one `grader check solutions` (main thread: the layer checks) and of the MNIST
     exercise on its own (which a full run executes on a second thread, out of cProfile's sight)."""
@@ -144,8 +151,13 @@ def main() -> None:
     subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer"], check=True, stdout=subprocess.DEVNULL)
 
     results: dict[str, dict] = {}
-    print("grader check solutions ...", flush=True)
-    results["check"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "--format", "json"])))
+    print("grader check solutions, with and without the sandbox ...", flush=True)
+    with_sandbox, without = [], []
+    for _ in range(args.runs):  # interleaved, so a slow spell of the machine hits both
+        with_sandbox.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json"]))
+        without.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--sandbox", "off"]))
+    results["check"], results["check_off"] = stats(with_sandbox), stats(without)
+    results["sandbox"] = {"summary": sandbox_summary()}
     print("grader check solutions Affine ...", flush=True)
     results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "Affine", "--format", "json"])))
     print("grader --help ...", flush=True)
@@ -192,12 +204,16 @@ def write_markdown(path: Path, results: dict, grade: dict, seeds: list, phase_ro
         lines.append(f"| {name} | {goal} | {s['median']:.3f} | {s['min']:.3f} | {s['max']:.3f} | {s['runs']} |")
 
     row("`grader check solutions` (all nine, MNIST included)", "≤ 6 s and ≤ book/6", "check")
+    row("`grader check solutions --sandbox off` (same runs, interleaved)", "—", "check_off")
     row("book-style workflow (numerical gradient on 3 samples + 10,000 iterations)", "—", "book")
     row("`grader check solutions Affine`", "< 1 s", "affine")
     row("`grader --help`", "< 0.3 s", "help")
     row("`load_mnist()` from the cache (inside the process)", "< 0.2 s", "load")
     lines += ["", f"Ratio, book-style workflow / `grader check`: **{book / check:.1f}x** "
                   f"(goal ≥ 6x).", ""]
+    off = results["check_off"]["median"]
+    lines += [f"The sandbox ({results['sandbox']['summary']}) costs **{(check - off) / off:+.1%}** of a "
+              f"check's wall time, medians (goal < 5%).", ""]
     if grade:
         lines += ["| `grader grade`, 20 correct submissions | median s | runs |", "|---|---|---|"]
         for jobs, samples in sorted(grade.items()):

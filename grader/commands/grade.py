@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.sandbox import processes
 
 
 def register(sub) -> None:
@@ -87,11 +87,11 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float,
         command.append("--no-config")
     env = check_environment(args.jobs)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                            start_new_session=True)
+                            **processes.popen_options())
     try:
         _, err = proc.communicate(timeout=cap)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        processes.kill_tree(proc)
         proc.communicate()
         return _failed(name, target, max_score, f"not finished within {cap:g} s: graded 0")
     if proc.returncode in (0, 1) and target.is_file():

@@ -1,6 +1,7 @@
 """The worker's first steps: confine itself, say what held, then serve requests.
 
-Started by session.py as `python -E -s -B -c ... POLICY SNAPSHOT REQ REP SLOTS [IMPORT_DIR ...]`.
+Started by session.py as `python -E -s -B -c ... POLICY SNAPSHOT REQ REP SLOTS [IMPORT_DIR ...]`,
+with REQ and REP descriptor numbers, or both `stdio` for the portable transport (channel.py).
 The description of the sandbox is the first frame on the reply channel and is written before a
 single student byte is imported, so the parent can believe it; everything after is data only.
 """
@@ -30,6 +31,22 @@ def python_paths() -> list[str]:
     return sorted(paths)
 
 
+def _channel_from_stdio() -> tuple[int, int]:
+    """The portable transport: keep stdin and stdout for requests and replies, then give the
+    student an empty stdin and a stdout that goes where stderr goes (the output pipe), so that
+    nothing student code prints can enter the reply stream."""
+    request_fd, reply_fd = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    os.close(devnull)
+    if sys.platform == "win32":
+        import msvcrt
+        for fd in (request_fd, reply_fd):
+            msvcrt.setmode(fd, os.O_BINARY)
+    return request_fd, reply_fd
+
+
 def main(argv: list[str]) -> None:
     from grader import protocol
     from grader.sandbox import confine
@@ -37,7 +54,12 @@ def main(argv: list[str]) -> None:
     from grader.worker import main as serve
 
     policy = Policy.from_json(argv[0])
-    submission, request_fd, reply_fd, slots_fd = argv[1], *map(int, argv[2:5])
+    submission = argv[1]
+    if argv[2] == "stdio":
+        request_fd, reply_fd = _channel_from_stdio()
+    else:
+        request_fd, reply_fd = int(argv[2]), int(argv[3])
+    slots_fd = int(argv[4])
     import_dirs = tuple(argv[5:]) or (".",)
     policy.read = list(policy.read) + python_paths()
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import select
 import shutil
 import struct
 import subprocess
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import protocol
-from grader.sandbox import reaper
+from grader.sandbox import channel, processes, reaper
 from grader.protocol import Remote
 from grader.slots import GradientSlots, Scaled
 
@@ -88,16 +87,6 @@ class Limits:
     sandbox: str | None = None    # auto | require | off; None: GRADER_SANDBOX, else auto
 
 
-def _widen_pipe(fd: int) -> None:
-    """Large replies (a training step's gradients, ~320 kB, where there are no shared slots) fit
-    in one pipe buffer: no ping-pong per 64 kB."""
-    try:
-        import fcntl
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass  # not Linux, or capped by /proc/sys/fs/pipe-max-size: only slower
-
-
 class WorkerSession:
     """One worker process bound to one submission folder."""
 
@@ -113,6 +102,7 @@ class WorkerSession:
         self.deadline: float | None = None
         self.proc: subprocess.Popen | None = None
         self.slots: GradientSlots | None = None
+        self.channel = None
         self._start()
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -135,32 +125,41 @@ class WorkerSession:
         cache = shared_cache_folder()
         policy = Policy(mode=self.sandbox_mode, read=[str(Path(__file__).resolve().parent.parent), copy, str(cache)],
                         write=[scratch], memory_mb=self.limits.memory_mb, without=left_out())
-        req_r, req_w = os.pipe()
-        rep_r, rep_w = os.pipe()
-        out_r, out_w = os.pipe()
         grader_root = str(Path(__file__).resolve().parent.parent.parent)
         bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.sandbox.boot import main; "
                      "main(sys.argv[2:])")
-        self.slots = GradientSlots.create()
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
         self.token = secrets.token_hex(16)
         env.update(_MALLOC_QUIET, GRADER_CACHE_DIR=str(cache),
                    OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONIOENCODING="utf-8", HOME=scratch, TMPDIR=scratch, MPLBACKEND="Agg",
                    **{reaper.TOKEN_VARIABLE: self.token})
-        self.proc = subprocess.Popen(
-            [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root, policy.to_json(),
-             copy, str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1), *self.import_dirs],
-            stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=scratch, env=env,
-            pass_fds=(req_r, rep_w) + ((self.slots.fd,) if self.slots else ()),
-            start_new_session=True)
-        for fd in (req_r, rep_w, out_w):
-            os.close(fd)
-        self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
+        command = [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root, policy.to_json(), copy]
+        if channel.use_pipes():
+            self._start_with_pipes(command, env, scratch)
+        else:
+            self.proc = subprocess.Popen(
+                command + ["stdio", "stdio", "-1", *self.import_dirs], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=scratch, env=env,
+                **processes.popen_options())
+            self.channel = channel.StdioChannel(self.proc)
         self._inbox = bytearray()
-        os.set_blocking(self.out_r, False)
-        os.set_blocking(self.rep_r, False)
-        _widen_pipe(self.rep_r)
+
+    def _start_with_pipes(self, command: list, env: dict, scratch: str) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        self.slots = GradientSlots.create()
+        slots = (self.slots.fd,) if self.slots else ()
+        try:
+            self.proc = subprocess.Popen(
+                command + [str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1), *self.import_dirs],
+                stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=scratch, env=env,
+                pass_fds=(req_r, rep_w) + slots, **processes.popen_options())
+        finally:
+            for fd in (req_r, rep_w, out_w):
+                os.close(fd)
+        self.channel = channel.PipeChannel(req_w, rep_r, out_r)
 
     def sandbox(self, deadline: float | None = None):
         """What the worker applied (policy.Applied), read from its first frame, which it writes
@@ -184,23 +183,20 @@ class WorkerSession:
         another thread while this session's owner is waiting on a reply (it then sees the end)."""
         proc = self.proc
         if proc is not None:
-            reaper.kill_everything(proc.pid, self.token)
+            processes.kill_tree(proc, self.token)
 
     def close(self) -> None:
         """Kill the worker and everything it started; never leaves a process behind."""
         if self.proc is None:
             return
-        reaper.kill_everything(self.proc.pid, self.token)
+        processes.kill_tree(self.proc, self.token)
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
         self._drain_output()
-        for fd in (self.req_w, self.rep_r, self.out_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        if self.channel is not None:
+            self.channel.close()
         if self.slots is not None:
             self.slots.close()
             self.slots = None
@@ -253,13 +249,10 @@ class WorkerSession:
 
     def _send(self, message: dict) -> None:
         data = protocol.encode(message)
-        view = memoryview(struct.pack(">Q", len(data)) + data)
-        while view:
-            # A worker that stops reading must not block the parent forever.
-            _, writable, _ = select.select([], [self.req_w], [], 30)
-            if not writable:
-                raise WorkerDied("the worker stopped reading requests")
-            view = view[os.write(self.req_w, view[:1 << 16]):]
+        try:
+            self.channel.send(struct.pack(">Q", len(data)) + data)
+        except channel.StuckWorker:
+            raise WorkerDied("the worker stopped reading requests") from None
 
     def _receive(self, deadline: float | None) -> dict:
         """Read one reply frame. Bytes beyond it (the next pipelined reply) stay in the inbox."""
@@ -275,17 +268,13 @@ class WorkerSession:
             if wait is not None and wait <= 0:
                 self.close()
                 raise WorkerTimeout()
-            readable, _, _ = select.select([self.rep_r, self.out_r], [], [], wait)
-            if self.out_r in readable:
-                self._drain_output()
-            if self.rep_r in readable:
-                try:
-                    chunk = os.read(self.rep_r, 1 << 20)
-                except BlockingIOError:
-                    continue
-                if not chunk:
-                    raise self._death("the worker process ended")
-                self._inbox += chunk
+            chunk = self.channel.receive(wait)
+            self._drain_output()
+            if chunk is None:
+                continue
+            if not chunk:
+                raise self._death("the worker process ended")
+            self._inbox += chunk
 
     def _next_frame(self) -> bytes | None:
         if len(self._inbox) < 8:
@@ -300,14 +289,8 @@ class WorkerSession:
         return frame
 
     def _drain_output(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.out_r, 1 << 16)
-            except (BlockingIOError, OSError):
-                return
-            if not chunk:
-                return
-            self.output.add(chunk)
+        if self.channel is not None:
+            self.output.add(self.channel.take_output())
 
     def _returncode(self) -> int | None:
         return None if self.proc is None else self.proc.poll()

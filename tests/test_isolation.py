@@ -230,3 +230,22 @@ def test_run_budget_bounds_the_whole_run(solutions_copy):
     report = run(solutions_copy, ["Relu", "Sigmoid", "Affine"], budgets=Budgets(exercise=30, run=3))
     assert time.monotonic() - started < 10
     assert [e.state.value for e in report.exercises] == ["timeout", "timeout", "timeout"]
+
+
+@LINUX_ONLY
+def test_a_grader_killed_outright_takes_its_workers_with_it(solutions_copy, marker):
+    """SIGKILL of the grader (the OOM killer, a cancelled CI job) leaves no student code running."""
+    plant(solutions_copy, f"""
+import subprocess, sys, time
+subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', '{marker}'])
+time.sleep(600)""")
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "check", str(solutions_copy), "Relu"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not survivors(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert survivors(marker), "the planted process never started"
+    proc.kill()
+    proc.wait()
+    time.sleep(0.5)
+    assert survivors(marker) == []

@@ -39,6 +39,10 @@ def apply(policy: Policy) -> dict:
             applied["missing"].append("turned off (GRADER_SANDBOX=off or --sandbox off)")
         return applied
     from grader.sandbox import landlock, linux
+    # A grader killed outright (OOM killer, a cancelled CI job) takes its workers with it.
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if policy.parent and os.getppid() != policy.parent:
+        os._exit(1)  # it died before the line above
     # Asked first: landlockpy finds libc by running ldconfig, which is best done in the open.
     abi, why_not = landlock.available()
     if "landlock" in policy.without:
@@ -64,6 +68,13 @@ def apply(policy: Policy) -> dict:
     else:
         applied["missing"].append(f"landlock: {why_not}")
     _drop_rights(policy, root, uid, spaces, applied)
+    if "pid" in spaces:
+        _die_with_parent()
+        os.close(_ALIVE_FD[0])
+    else:  # this process is the grader's child itself; a uid switch made Linux forget that too
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if policy.parent and os.getppid() != policy.parent:
+            os._exit(1)
     applied["capabilities"] = _has_capabilities()  # before Landlock closes /proc
     if ruleset is not None:
         landlock.enforce(ruleset)
@@ -127,7 +138,8 @@ def _split_off_init() -> None:
     if pid == 0:
         os.close(status_r)
         os.close(alive_w)
-        _die_with_parent(alive_r)
+        _ALIVE_FD[0] = alive_r
+        _die_with_parent()
         os.set_inheritable(status_w, False)
         _INIT_STATUS_FD[0] = status_w
         return
@@ -135,16 +147,18 @@ def _split_off_init() -> None:
 
 
 _INIT_STATUS_FD = [-1]
+_ALIVE_FD = [-1]      # init's end of a pipe only the keeper writes to: readable once it is gone
 
 
-def _die_with_parent(alive_r: int) -> None:
+def _die_with_parent() -> None:
+    """(Re-)arm init's death with the keeper. Linux forgets PR_SET_PDEATHSIG whenever the
+    process's uid or gid changes, so this runs again after the switch to nobody."""
     from grader.sandbox import linux
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
     # The keeper may have died before the line above: its end of the pipe is then closed.
-    readable, _, _ = select.select([alive_r], [], [], 0)
+    readable, _, _ = select.select([_ALIVE_FD[0]], [], [], 0)
     if readable:
         os._exit(1)
-    os.close(alive_r)
 
 
 def _keep(init: int, status_r: int, keep: tuple) -> None:

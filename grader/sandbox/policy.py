@@ -32,6 +32,7 @@ class Policy:
     # Confinements to leave out, as if this kernel lacked them ("namespaces", "landlock"): how the
     # tests reach the fallbacks and `--sandbox require`'s refusal on a machine that has it all.
     without: list = field(default_factory=list)
+    parent: int = 0                                     # the grader's pid: the worker dies with it
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -124,7 +124,8 @@ class WorkerSession:
             raise
         cache = shared_cache_folder()
         policy = Policy(mode=self.sandbox_mode, read=[str(Path(__file__).resolve().parent.parent), copy, str(cache)],
-                        write=[scratch], memory_mb=self.limits.memory_mb, without=left_out())
+                        write=[scratch], memory_mb=self.limits.memory_mb, without=left_out(),
+                        parent=os.getpid())
         grader_root = str(Path(__file__).resolve().parent.parent.parent)
         bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.sandbox.boot import main; "
                      "main(sys.argv[2:])")

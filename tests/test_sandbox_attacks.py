@@ -352,3 +352,32 @@ open({str(leak)!r}, 'w').write(open('/proc/1/environ').read())
     assert "missing: namespaces" in report["output"]
     assert tree_digest(package) == before
     assert not leak.exists()
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_namespaces_alone_still_hold_the_files(grader_script, cache, tmp_path, marker, user):
+    """Where Landlock is missing (older kernels, or not in the kernel's LSM list), the fallback is
+    a read-only view of every mount, a tmpfs scratch folder and a /proc of the worker's own."""
+    package = package_folder(grader_script)
+    before = tree_digest(package)
+    outside = tmp_path / marker
+    folder = hostile(copy_submission(SOLUTIONS, tmp_path / "s"), f"""
+import glob, os
+for path in glob.glob({str(package)!r} + '/**/*.py', recursive=True):
+    try:
+        open(path, 'a').write('# patched\\n')
+    except OSError:
+        pass
+for pid in os.listdir('/proc'):
+    try:
+        print(open('/proc/%s/environ' % pid).read())
+    except OSError:
+        pass
+open({str(outside)!r}, 'w').write('escaped')
+""")
+    report = check_json(grader_script, folder, user, cache, "Relu", env={"GRADER_SANDBOX_WITHOUT": "landlock"})
+    assert states(report) == {"Relu": "passed"}
+    assert "read-only view" in report["output"]
+    assert report["extra_data"]["sandbox"]["complete"]
+    assert tree_digest(package) == before
+    assert not outside.exists()

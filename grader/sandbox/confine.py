@@ -57,6 +57,8 @@ def apply(policy: Policy) -> dict:
         from grader.sandbox import reaper
         reaper.become_subreaper()
     uid = _build_view(policy, root, spaces, applied)
+    if not abi and "mount" in spaces:
+        _read_only_world(policy, uid, applied)
     ruleset = None
     if abi:
         try:
@@ -143,7 +145,10 @@ def _split_off_init() -> None:
         os.set_inheritable(status_w, False)
         _INIT_STATUS_FD[0] = status_w
         return
-    _keep(pid, status_r, keep=(status_r, alive_w))
+    try:
+        _keep(pid, status_r, keep=(status_r, alive_w))
+    finally:
+        os._exit(1)  # the keeper never returns into the worker's code
 
 
 _INIT_STATUS_FD = [-1]
@@ -234,6 +239,23 @@ def _build_view(policy: Policy, root: bool, spaces: list, applied: dict) -> int 
     return None
 
 
+def _read_only_world(policy: Policy, uid: int | None, applied: dict) -> None:
+    """Without Landlock, the namespace fallback: every mount read-only, an empty tmpfs as the
+    scratch folder, and a /proc of the worker's own PID namespace (no other process in sight)."""
+    from grader.sandbox import linux
+    try:
+        linux.read_only_tree("/")
+        for folder in policy.write:
+            linux.mount("tmpfs", folder, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=700,size=512m")
+            if uid is not None:
+                os.chown(folder, uid, policy.gid)
+        os.chdir(os.getcwd())  # the working folder is the scratch folder: now its tmpfs
+        linux.mount("proc", "/proc", "proc", linux.MS_NOSUID | linux.MS_NODEV)
+        applied["extras"] = ["read-only view"]
+    except OSError as exc:
+        applied["missing"].append(f"a read-only view: {exc}")
+
+
 def _chown_tree(folder: str, uid: int, gid: int) -> None:
     for base, dirs, files in os.walk(folder):
         for name in [base] + [os.path.join(base, n) for n in dirs + files]:
@@ -281,6 +303,13 @@ def _become_init() -> None:
         os.close(_INIT_STATUS_FD[0])
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
         return
+    try:
+        _reap(worker)
+    finally:
+        os._exit(1)  # init never returns into the worker's code
+
+
+def _reap(worker: int) -> None:
     _close_all_but((_INIT_STATUS_FD[0],))
     while True:
         try:

@@ -66,7 +66,8 @@ class Applied:
     @property
     def complete(self) -> bool:
         """The guarantees SECURITY.md states for Linux: files, processes and rights all held."""
-        return bool(self.landlock and "pid" in self.namespaces and not self.capabilities)
+        walls = self.landlock or "read-only view" in self.extras
+        return bool(walls and "pid" in self.namespaces and not self.capabilities)
 
     def summary(self) -> str:
         if sys.platform != "linux" and not self.landlock and not self.namespaces:
@@ -74,6 +75,8 @@ class Applied:
         parts = []
         if self.landlock:
             parts.append(", ".join([f"landlock ABI {self.landlock}", *self.extras]))
+        elif self.extras:
+            parts.append(", ".join(self.extras))
         if self.namespaces:
             parts.append("+".join(self.namespaces) + " namespaces")
         if self.uid is not None:

@@ -73,6 +73,8 @@ def _private_memory() -> None:
 def main(argv: list[str] | None = None) -> int:
     _quiet_blas_threads()
     _private_memory()
+    from grader.report.console import never_fail
+    never_fail()  # a cp932 or cp1252 console: a character it cannot show is never a crash
     argv = sys.argv[1:] if argv is None else list(argv)
     common.HELP_LANGUAGE = _language_of(argv)
     parser = build_parser()
@@ -88,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         from grader.messages import choose_language
         print(f"grader: {exc.render(choose_language(getattr(args, 'lang', None)))}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a file a command had to write or read: one line, not a traceback
+        from grader.messages import choose_language, say
+        where = exc.filename or getattr(args, "output", None) or "?"
+        print(f"grader: {say('err.cannot_use', choose_language(getattr(args, 'lang', None)), path=where, reason=exc.strerror or exc)}",
+              file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("grader: interrupted", file=sys.stderr)

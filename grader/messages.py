@@ -313,6 +313,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err.no_files": {
         "en": "{path} holds none of the submission files ({files}); is this the right folder?",
         "ja": "{path} に提出ファイル ({files}) が 1 つもありません。フォルダは合っていますか?"},
+    "err.output_no_folder": {
+        "en": "cannot write {path}: there is no folder {folder}",
+        "ja": "{path} に書き込めません: フォルダ {folder} がありません"},
+    "err.output_is_folder": {
+        "en": "cannot write {path}: it is a folder; give a file name",
+        "ja": "{path} に書き込めません: フォルダです。ファイル名を指定してください"},
+    "err.plot_not_folder": {
+        "en": "--plot needs a folder for its pictures, but {path} is a file",
+        "ja": "--plot には図を保存するフォルダを指定してください。{path} はファイルです"},
+    "err.cannot_write": {
+        "en": "cannot write {path}: {reason}",
+        "ja": "{path} に書き込めません: {reason}"},
+    "err.cannot_use": {
+        "en": "cannot use {path}: {reason}",
+        "ja": "{path} を使えません: {reason}"},
     "err.unknown_exercise": {
         "en": "unknown exercise {name!r}; the exercises are: {exercises}",
         "ja": "{name!r} という課題はありません。課題は次のとおりです: {exercises}"},
@@ -382,6 +397,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.curve_caption": {
         "en": "iterations {first} → {last}: accuracy {start:.3f} → {end:.3f} (target {target:.2f}; ▁ ≤ 0.8, █ = 1.0)",
         "ja": "学習回数 {first} → {last}: 認識精度 {start:.3f} → {end:.3f} (目標 {target:.2f}; ▁ ≤ 0.8, █ = 1.0)"},
+    "ui.summary_not_written": {
+        "en": "cannot write the GitHub step summary {path}: {reason}",
+        "ja": "GitHub のステップサマリー {path} に書き込めません: {reason}"},
     "ui.plot_saved": {"en": "Pictures saved: {files}", "ja": "図を保存しました: {files}"},
     "ui.plot_needs_matplotlib": {
         "en": "--plot needs matplotlib: pip install 'backprop-grader[plot]'",

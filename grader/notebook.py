@@ -48,15 +48,20 @@ class _Null:
 def check(path="exercises", *exercises, lang: str | None = None, seed: int = 0) -> NotebookReport:
     from grader import catalog
     from grader.checks.context import Settings
-    from grader.messages import choose_language
-    from grader.runner import run
+    from grader.messages import choose_language, say
+    from grader.runner import SubmissionError, run
+    lang = choose_language(lang)
     ids = []
     for name in exercises:
         found = catalog.find(name)
         if found is None:
-            raise ValueError(f"unknown exercise {name!r}; choose from {', '.join(catalog.ORDER)}")
+            raise ValueError(say("err.unknown_exercise", lang, name=name, exercises=", ".join(catalog.ORDER)))
         ids.append(found.id)
     from grader.config import load
-    files = load(None, Path(path)).files   # a course's own layout ([tool.grader.files])
-    report = run(Path(path), ids or None, Settings(seed=seed), files=files)
-    return NotebookReport(report, choose_language(lang))
+    try:
+        files = load(None, Path(path)).files   # a course's own layout ([tool.grader.files])
+        report = run(Path(path), ids or None, Settings(seed=seed), files=files)
+    except SubmissionError as exc:
+        exc.lang = lang  # the cell shows the message in the language asked for
+        raise
+    return NotebookReport(report, lang)

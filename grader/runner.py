@@ -32,12 +32,18 @@ SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_
 
 
 class SubmissionError(Exception):
-    """The submission folder cannot be graded at all (exit code 2); `key` is a message key."""
+    """The submission folder cannot be graded at all (exit code 2); `key` is a message key. Its
+    text is the message in `lang` (else the reader's language): a notebook shows it as is."""
 
-    def __init__(self, key: str, **params):
-        super().__init__(f"{key}: {params}")
+    def __init__(self, key: str, lang: str | None = None, **params):
+        super().__init__(key)
         self.key = key
         self.params = params
+        self.lang = lang
+
+    def __str__(self) -> str:
+        from grader.messages import choose_language, say
+        return say(self.key, choose_language(self.lang), **self.params)
 
 
 @dataclass

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from grader.commands.common import (EXIT_FAILED, EXIT_PASSED, UsageError, add_language_option,
-                                    default_submission, submission_folder, tr)
+                                    default_submission, submission_folder, tr, writable_file,
+                                    writable_folder, written)
 
 
 def register(sub) -> None:
@@ -132,6 +133,11 @@ def run(args) -> int:
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
     submission_folder(path)
+    # Where the results go is checked before the grading, not found wrong after it.
+    if args.output:
+        writable_file(args.output)
+    if args.plot is not None:
+        writable_folder(args.plot)
     config = load_config(args, path)
     progress = None
     if args.format == "rich" and not args.output:
@@ -146,9 +152,15 @@ def run(args) -> int:
                                 points=config.points, files=config.files)
     except SubmissionError as exc:
         raise UsageError(exc.key, **exc.params) from None
-    write_report(report, args.format, args.output, lang)
+    try:
+        write_report(report, args.format, args.output, lang)
+    except OSError as exc:
+        raise written(args.output or "-", exc) from None
     if args.plot is not None:
-        _plot(report, args.plot, lang)
+        try:
+            _plot(report, args.plot, lang)
+        except OSError as exc:
+            raise written(args.plot, exc) from None
     # Annotations are workflow commands on stdout, unless a machine format is being written there.
     github.publish(report, lang, to_stdout=args.format == "rich" or bool(args.output))
     if args.min_score is not None:

@@ -43,6 +43,44 @@ def submission_folder(path):
         raise UsageError(exc.key, **exc.params) from None
 
 
+def writable_file(path) -> None:
+    """Refuse, before any grading, an output file that could not be written: its folder is
+    missing (or is a file), it is a folder itself, or it cannot be written."""
+    import os
+    from pathlib import Path
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError("err.output_is_folder", path=str(path))
+    if not folder.is_dir():
+        raise UsageError("err.output_no_folder", path=str(path), folder=str(folder))
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise UsageError("err.cannot_write", path=str(path), reason=os.strerror(13))
+
+
+def writable_folder(path) -> None:
+    """Refuse, before any grading, a folder to write into that is a file, or lies under one, or
+    under a folder that cannot be written (it is created when needed)."""
+    import os
+    from pathlib import Path
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError("err.plot_not_folder", path=str(path))
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError("err.output_no_folder", path=str(path), folder=str(existing))
+    if not os.access(existing, os.W_OK):
+        raise UsageError("err.cannot_write", path=str(path), reason=os.strerror(13))
+
+
+def written(path, error: OSError) -> UsageError:
+    """An OSError met while writing `path`, as the one line the command ends with (exit 2)."""
+    return UsageError("err.cannot_write", path=str(getattr(error, "filename", None) or path),
+                      reason=error.strerror or str(error))
+
+
 def default_submission():
     """./exercises, or the current folder when it is itself a submission (`cd exercises; grader check`)."""
     from pathlib import Path

@@ -51,6 +51,8 @@ def _remember(exercise_id: str, level: int) -> None:
 
 def run(args) -> int:
     from rich.console import Console
+
+    from grader.report.console import Fitted
     from rich.panel import Panel
     from rich.text import Text
 
@@ -79,5 +81,5 @@ def run(args) -> int:
     else:
         body.append(say("ui.hint_last", lang), style="dim")
     title = f"{say('ui.hint', lang)}: {exercise.id} — {exercise.title[lang]} ({level}/{len(steps)})"
-    Console().print(Panel(body, title=title, title_align="left", border_style="green"))
+    Console().print(Fitted(Panel(body, title=title, title_align="left", border_style="green")))
     return EXIT_PASSED

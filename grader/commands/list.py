@@ -19,6 +19,7 @@ def run(args) -> int:
 
     from grader import catalog
     from grader.messages import choose_language, say
+    from grader.report.console import Fitted
     from grader.report.rich_report import state_text
     from grader.runner import run as run_checks
 
@@ -42,7 +43,7 @@ def run(args) -> int:
         cells = [str(number), result.exercise + marker] + ([exercise.title[lang]] if with_topic else [])
         table.add_row(*cells, exercise.file, state_text(result.state, lang),
                       f"{result.score:g}/{result.max_score:g}")
-    console.print(table)
+    console.print(Fitted(table))
     if upcoming is None:
         console.print(say("ui.all_passed", lang), style="bold green")
     else:

@@ -22,6 +22,7 @@ def preload() -> None:
 
 
 def write_report(report, fmt: str, output: str | None, lang: str) -> None:
+    """Raises OSError when the output cannot be written."""
     if fmt == "rich":
         from rich.console import Console
         from grader.report import rich_report
@@ -36,4 +37,16 @@ def write_report(report, fmt: str, output: str | None, lang: str) -> None:
     if output:
         Path(output).write_text(rendered + "\n", encoding="utf-8")
     else:
-        sys.stdout.write(rendered + "\n")
+        _write_utf8(rendered + "\n")
+
+
+def _write_utf8(text: str) -> None:
+    """JSON and JUnit XML are UTF-8 (the XML says so), whatever the console's encoding."""
+    from grader.report.console import is_unicode
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or is_unicode(getattr(sys.stdout, "encoding", None)):
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()

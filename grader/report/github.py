@@ -80,7 +80,8 @@ def publish(report: Report, lang: str, to_stdout: bool = True) -> None:
             with open(summary, "a", encoding="utf-8") as fh:
                 fh.write(summary_markdown(report, lang) + "\n")
         except OSError as exc:
-            print(f"grader: cannot write the GitHub step summary: {exc}", file=sys.stderr)
+            print(f"grader: {say('ui.summary_not_written', lang, path=summary, reason=exc.strerror or exc)}",
+                  file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
         stream = sys.stdout if to_stdout else sys.stderr

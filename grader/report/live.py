@@ -9,14 +9,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from grader.messages import say
+from grader.report.console import spinner
 
 
 class LiveProgress:
     def __init__(self, lang: str, exercises: int):
         self.lang = lang
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        console = Console(stderr=True)
+        self.progress = Progress(SpinnerColumn(spinner(console)), TextColumn("{task.description}"), BarColumn(),
                                  TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=True)
+                                 console=console, transient=True)
         self.exercises = self.progress.add_task(say("ui.live_exercises", lang), total=exercises, info="")
         self.training = None
 

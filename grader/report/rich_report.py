@@ -9,6 +9,7 @@ from rich.text import Text
 
 from grader import catalog
 from grader.messages import FILE_LEVEL, say, text
+from grader.report.console import Fitted
 from grader.results import CheckResult, ExerciseResult, Report, State
 
 STYLE = {
@@ -26,7 +27,12 @@ def state_text(state: State, lang: str) -> Text:
     return Text(f"{mark} {say('state.' + state.value, lang)}", style=style)
 
 
-def render(report: Report, lang: str = "en") -> Group:
+def render(report: Report, lang: str = "en") -> Fitted:
+    """The report, drawn with plain-text stand-ins where the console's encoding needs them."""
+    return Fitted(_render(report, lang))
+
+
+def _render(report: Report, lang: str) -> Group:
     parts = [_table(report, lang)]
     layout = layout_text(report, lang)
     if layout is not None:

@@ -307,6 +307,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err.no_backup_name": {
         "en": "no free name for a backup of {path}: nothing was changed",
         "ja": "{path} のバックアップ名が見つかりません: 何も変更していません"},
+    "cli.check.no_cache": {
+        "en": "grade every exercise again, even those whose files have not changed since they were last graded",
+        "ja": "前回からファイルが変わっていない課題も、もう一度採点します"},
+    "ui.reused": {
+        "en": "Unchanged since last time, not graded again: {exercises} (--no-cache grades them anew)",
+        "ja": "前回から変わっていないため再採点していません: {exercises} (--no-cache で採点し直します)"},
     "ui.sandbox": {"en": "sandbox: {summary}", "ja": "サンドボックス: {summary}"},
     "err.no_folder": {"en": "no such folder: {path}", "ja": "フォルダがありません: {path}"},
     "err.not_folder": {"en": "not a folder: {path}", "ja": "フォルダではありません: {path}"},

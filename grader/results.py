@@ -73,6 +73,7 @@ class ExerciseResult:
     checks: tuple[CheckResult, ...]
     output: str = ""                  # what student code printed while this exercise ran
     duration: float = 0.0
+    reused: bool = False              # taken from the verdict cache: nothing it reads changed
 
     @property
     def state(self) -> State:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import catalog, source
+from grader import catalog, source, verdicts
 from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
@@ -71,9 +71,12 @@ def validate_submission(path: Path, files: dict | None = None) -> Path:
 
 def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
         budgets: Budgets | None = None, on_result=None,
-        points: dict[str, dict[str, float]] | None = None, files: dict | None = None) -> Report:
+        points: dict[str, dict[str, float]] | None = None, files: dict | None = None,
+        cache: bool = False) -> Report:
     """Grade `submission` on the chosen exercises (all of them by default), in book order.
 
+    `cache`: reuse an exercise's stored verdict when nothing it reads has changed (verdicts.py),
+    and store new ones.
     `points` overrides the catalogue's weights: {exercise id: {check name: points}}.
     `files` is a course's own layout ({class: file under the folder}; see grader.layout).
     `on_result(ExerciseResult)` is called as each exercise finishes.
@@ -92,7 +95,10 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     # to import in a worker: either is said once, for every exercise that needs the file.
     problems = _source_problems(layout, selected)
     failed_imports: dict[str, _FileFailure] = {}
-    ahead = _start_training_ahead(layout, selected, settings, budgets, points, run_deadline, problems)
+    keys = _verdict_keys(layout, selected, settings, budgets, points) if cache else {}
+    reused = {e: r for e, r in ((e, verdicts.load(k)) for e, k in keys.items()) if r is not None}
+    ahead = None if TRAINING in reused else _start_training_ahead(layout, selected, settings, budgets,
+                                                                    points, run_deadline, problems)
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
@@ -112,6 +118,8 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
             elif blocked:
                 result = _all_checks(exercise, State.SKIPPED, Message("skipped_dependency", {"deps": ", ".join(blocked)}),
                                      layout)
+            elif exercise_id in reused:
+                result = replace(reused[exercise_id], reused=True)
             elif running is not None:
                 result = running.result()
             elif _file_missing(layout, exercise):
@@ -131,6 +139,8 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                     session = WorkerSession(submission, budgets.limits, import_dirs=layout.import_dirs)
                     sandbox = sandbox or _applied(session, deadline)
                 result = _run_exercise(exercise, session, settings, deadline, layout, failed_imports)
+            if exercise_id in keys and not result.reused and result.state is not State.SKIPPED:
+                verdicts.store(keys[exercise_id], result)
             results[exercise_id] = result
             if on_result is not None:
                 on_result(result)
@@ -146,6 +156,24 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     return Report(str(submission), tuple(results[e] for e in selected), settings.seed,
                   time.monotonic() - started, selected_all=not exercise_ids, sandbox=sandbox,
                   layout=summary(layout))
+
+
+def _verdict_keys(layout: Layout, selected: list, settings: Settings, budgets: Budgets, points) -> dict:
+    """{exercise id: key} for each selected exercise: the files it and its dependencies read, and
+    every setting that can change its verdict."""
+    keys = {}
+    for exercise_id in selected:
+        exercise = catalog.BY_ID[exercise_id]
+        start = sorted(_files_needed(exercise, layout))
+        names = sorted({name_of_exercise(e) for e in [exercise_id, *catalog.with_dependencies([exercise_id])]})
+        keys[exercise_id] = verdicts.key(
+            exercise_id, verdicts.files_read(layout.root, layout.import_dirs, start),
+            seed=settings.seed, target=settings.mnist_target, iterations=settings.mnist_max_iterations,
+            slow=settings.slow_gradient_seconds, points=(points or {}).get(exercise_id),
+            seconds=budgets.for_exercise(exercise_id), memory=budgets.limits.memory_mb,
+            sandbox=budgets.limits.sandbox, layout=[layout.kind, list(layout.import_dirs), layout.apple_form,
+                                                    {n: layout.homes[n].file for n in names if n in layout.homes}])
+    return keys
 
 
 def _applied(session: WorkerSession, deadline: float) -> dict | None:

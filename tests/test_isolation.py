@@ -28,7 +28,8 @@ RELU_FORWARD = "        self.mask = x <= 0\n        out = x.copy()"
 
 def grade(folder: Path, *args: str, env: dict | None = None, timeout: float = 120) -> tuple[dict, float]:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "grader", "check", str(folder), *args, "--format", "json"],
+    done = subprocess.run([sys.executable, "-m", "grader", "check", str(folder), *args, "--format", "json",
+                           "--no-cache"],
                           cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
     elapsed = time.monotonic() - started
@@ -239,7 +240,7 @@ def test_a_grader_killed_outright_takes_its_workers_with_it(solutions_copy, mark
 import subprocess, sys, time
 subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', '{marker}'])
 time.sleep(600)""")
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "check", str(solutions_copy), "Relu"],
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "check", str(solutions_copy), "Relu", "--no-cache"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not survivors(marker) and time.monotonic() < deadline:

@@ -58,7 +58,8 @@ def run(script: Path, args: list, user: str, cache: Path, env: dict | None = Non
 
 
 def check_json(script, folder: Path, user: str, cache: Path, *extra: str, env=None) -> dict:
-    done = run(script, ["check", str(folder), *extra, "--format", "json"], user, cache, env)
+    # --no-cache: every attack must run, never be answered by an earlier verdict
+    done = run(script, ["check", str(folder), *extra, "--format", "json", "--no-cache"], user, cache, env)
     assert done.returncode in (0, 1), done.stderr
     assert SECRET not in done.stdout + done.stderr
     return json.loads(done.stdout)
@@ -282,7 +283,7 @@ if os.fork() == 0:
     for folder in (alice, bob):
         alone[folder.name] = check_json(grader_script, folder, user, cache)["score"]
     digests = {f.name: tree_digest(f) for f in (alice, bob)}
-    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook)], user, cache,
+    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook), "--no-cache"], user, cache,
                cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     time.sleep(4)
@@ -304,7 +305,7 @@ def test_a_grader_toml_among_the_submissions_is_ignored(grader_script, cache, tm
     copy_submission(SOLUTIONS, submissions / "alice")
     (submissions / "grader.toml").write_text("[points.MulLayer]\nforward = 100\n", encoding="utf-8")
     gradebook = tmp_path / "gradebook.csv"
-    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook)], "root", cache,
+    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook), "--no-cache"], "root", cache,
                cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     with open(gradebook, newline="", encoding="utf-8") as fh:
@@ -318,7 +319,7 @@ def test_a_folder_name_that_is_not_utf8_is_graded(grader_script, cache, tmp_path
     copy_submission(SOLUTIONS, Path(os.fsdecode(bytes(submissions) + b"/caf\xe9")))
     copy_submission(SOLUTIONS, submissions / "bob")
     gradebook = tmp_path / "gradebook.csv"
-    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook)], "root", cache,
+    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook), "--no-cache"], "root", cache,
                cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     with open(gradebook, newline="", encoding="utf-8") as fh:

@@ -40,6 +40,7 @@ def add_limit_options(parser) -> None:
                         help=tr("cli.check.memory"))
     parser.add_argument("--sandbox", choices=("auto", "require", "off"), default=None,
                         help=tr("cli.check.sandbox"))
+    parser.add_argument("--no-cache", action="store_true", help=tr("cli.check.no_cache"))
 
 
 def positive_seconds(text: str) -> float:
@@ -149,7 +150,8 @@ def run(args) -> int:
             report = run_checks(path, ids or None, settings_from(args, config, progress),
                                 budgets_from(args, config),
                                 on_result=progress.exercise_done if progress else None,
-                                points=config.points, files=config.files)
+                                points=config.points, files=config.files,
+                                cache=not args.no_cache)
     except SubmissionError as exc:
         raise UsageError(exc.key, **exc.params) from None
     try:

@@ -32,6 +32,8 @@ def register(sub) -> None:
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time budget per exercise")
     parser.add_argument("--sandbox", choices=("auto", "require", "off"), default=None,
                         help="the workers' confinement, as for grader check")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="grade every submission anew (by default an unchanged exercise keeps its verdict)")
     parser.add_argument("--cap", type=float, default=None, metavar="SECONDS",
                         help="wall-clock cap per submission (default: the run budget + 60 s)")
     add_language_option(parser)
@@ -85,6 +87,8 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float,
             command += [option, str(value)]
     if config_file is None:
         command.append("--no-config")
+    if args.no_cache:
+        command.append("--no-cache")
     env = check_environment(args.jobs)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             **processes.popen_options())

@@ -24,7 +24,8 @@ def run(args) -> int:
     from grader.runner import run as run_checks
 
     lang = choose_language(args.lang)
-    report = run_checks(submission_folder(args.path or default_submission()))
+    # States from the verdict cache where nothing changed: after a check, list grades nothing.
+    report = run_checks(submission_folder(args.path or default_submission()), cache=True)
     table = Table(title=say("ui.list_title", lang, path=report.submission), title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(say("ui.exercise", lang), no_wrap=True)

@@ -84,7 +84,7 @@ def run(args) -> int:
 
     def check(exercises) -> None:
         nonlocal runs
-        report = run_checks(folder, exercises)
+        report = run_checks(folder, exercises, cache=True)
         console.print(rich_report.render(report, lang))
         for result in report.exercises:
             if result.state is State.PASSED and states.get(result.exercise) not in (None, State.PASSED):

@@ -62,7 +62,8 @@ def to_dict(report: Report, lang: str = "en") -> dict:
         "visibility": "visible",
         "tests": tests,
         # Gradescope ignores keys it does not know; our own tools read what the worker was under.
-        "extra_data": {"sandbox": report.sandbox, **extra},
+        "extra_data": {"sandbox": report.sandbox,
+                       "reused": [e.exercise for e in report.exercises if e.reused], **extra},
     }
 
 

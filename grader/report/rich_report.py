@@ -56,6 +56,9 @@ def _render(report: Report, lang: str) -> Group:
         parts.append(curve)
     parts.append(Text(say("ui.score", lang, score=report.score, max_score=report.max_score,
                           seconds=report.duration, seed=report.seed), style="bold"))
+    reused = [e.exercise for e in report.exercises if e.reused]
+    if reused:
+        parts.append(Text(say("ui.reused", lang, exercises=", ".join(reused)), style="dim"))
     if report.sandbox is not None:
         parts.append(Text(say("ui.sandbox", lang, summary=report.sandbox["summary"]), style="dim"))
     parts.append(_next_step(report, lang))

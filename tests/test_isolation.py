@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, mutate
+from tests.report_reading import outputs, states
 
 LINUX_ONLY = pytest.mark.skipif(sys.platform != "linux", reason="/proc, fork and rlimits are Linux's")
 PIPES_ONLY = pytest.mark.skipif(os.name != "posix" or os.environ.get("GRADER_TRANSPORT") == "portable",
@@ -37,17 +38,6 @@ def grade(folder: Path, *args: str, env: dict | None = None, timeout: float = 12
     return json.loads(done.stdout), elapsed
 
 
-def states(report: dict) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for test in report["tests"]:
-        exercise, state = test["extra_data"]["exercise"], test["extra_data"]["state"]
-        if found.get(exercise, "passed") == "passed":
-            found[exercise] = state
-    return found
-
-
-def outputs(report: dict, exercise: str) -> str:
-    return "\n".join(t["output"] for t in report["tests"] if t["extra_data"]["exercise"] == exercise)
 
 
 def survivors(marker: str) -> list[int]:

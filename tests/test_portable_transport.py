@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT, mutate
+from tests.report_reading import outputs, states
 
 PORTABLE = {"GRADER_TRANSPORT": "portable"}
 RELU_FORWARD = "        self.mask = x <= 0\n        out = x.copy()"
@@ -22,17 +23,6 @@ def grade(folder, *args, timeout=240) -> dict:
     return json.loads(done.stdout)
 
 
-def states(report: dict) -> dict:
-    found: dict = {}
-    for test in report["tests"]:
-        exercise, state = test["extra_data"]["exercise"], test["extra_data"]["state"]
-        if found.get(exercise, "passed") == "passed":
-            found[exercise] = state
-    return found
-
-
-def outputs(report: dict, exercise: str) -> str:
-    return "\n".join(t["output"] for t in report["tests"] if t["extra_data"]["exercise"] == exercise)
 
 
 def plant(folder, code: str):

@@ -24,6 +24,7 @@ import pytest
 from tests.attack_support import (can_run_as_user, command, installed_grader, package_folder,
                                   processes_with, tree_digest)
 from tests.conftest import EXERCISES, SOLUTIONS, copy_submission
+from tests.report_reading import outputs, states
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sandbox is Linux's")
 
@@ -65,17 +66,6 @@ def check_json(script, folder: Path, user: str, cache: Path, *extra: str, env=No
     return json.loads(done.stdout)
 
 
-def states(report: dict) -> dict:
-    found: dict = {}
-    for test in report["tests"]:
-        exercise, state = test["extra_data"]["exercise"], test["extra_data"]["state"]
-        if found.get(exercise, "passed") == "passed":
-            found[exercise] = state
-    return found
-
-
-def outputs(report: dict, exercise: str) -> str:
-    return "\n".join(t["output"] for t in report["tests"] if t["extra_data"]["exercise"] == exercise)
 
 
 def hostile(folder: Path, code: str, wrong_relu: bool = False) -> Path:
@@ -250,7 +240,7 @@ def test_a_class_cannot_be_disturbed_by_one_of_its_members(grader_script, cache,
     gradebook = tmp_path / "out" / "gradebook.csv"
     planted = submissions / "grader.toml"
     daemon = f"import time\ntime.sleep(3)\nopen({str(gradebook)!r}, 'w').write('mallory,100\\n')"
-    mallory = hostile(copy_submission(SOLUTIONS, submissions / "mallory"), f"""
+    hostile(copy_submission(SOLUTIONS, submissions / "mallory"), f"""
 import os, signal, sys, time
 for victim in ({str(alice)!r}, {str(bob)!r}):
     for name in ('layers.py', 'two_layer_net.py'):

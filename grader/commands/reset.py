@@ -5,7 +5,6 @@ file stays as it is, and the file as it was is kept beside it as `<file>.<time>.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 

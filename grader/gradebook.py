@@ -1,4 +1,5 @@
-"""The CSV gradebook: one row per submission, written atomically."""
+"""The CSV gradebook: one row per submission, written atomically (and any other file the class
+commands write, through the same rename)."""
 from __future__ import annotations
 
 import csv
@@ -28,15 +29,24 @@ def rows(graded, exercise_ids) -> list[list]:
 
 
 def write_csv(path: Path, graded, exercise_ids) -> None:
-    """Write beside the target and rename: readers see the old gradebook or the new, never half."""
+    write_table(path, rows(graded, exercise_ids))
+
+
+def write_table(path: Path, table) -> None:
+    """Any table as CSV, atomically."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows(graded, exercise_ids))
+    csv.writer(buffer).writerows(table)
+    write_atomically(path, buffer.getvalue())
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside the target and rename: readers see the old file or the new, never half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(buffer.getvalue())
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

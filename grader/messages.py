@@ -286,6 +286,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.reset": {"en": "restore one exercise's stub, keeping a backup", "ja": "1 つの課題を最初の状態に戻す (バックアップを残す)"},
     "cli.watch": {"en": "re-check on every save", "ja": "保存するたびに採点し直す"},
     "cli.watch.interval": {"en": "how often to look for changes, in seconds (default 0.5)", "ja": "変更を確かめる間隔 (秒、既定 0.5)"},
+    # -- a class: grade, shards, gradebooks ------------------------------------------------
+    "cli.grade.shard": {
+        "en": "grade only shard K of N (1 <= K <= N), chosen by a hash of each folder's name",
+        "ja": "N 個に分けたうちの K 番目だけを採点する (1 <= K <= N、フォルダ名のハッシュで決まります)"},
+    "grade.done": {
+        "en": "{graded} submission(s) graded and {reused} reused from an earlier run in {seconds:.1f} s "
+              "-> {output} (results in {results})",
+        "ja": "{graded} 件を採点し、{reused} 件は前回の結果を使いました ({seconds:.1f} 秒) -> {output} "
+              "(個別の結果は {results})"},
+    "grade.shard": {"en": "shard {k}/{n}: {count} submission(s) of the class",
+                    "ja": "分担 {k}/{n}: このクラスのうち {count} 件"},
+    "grade.interrupted": {
+        "en": "interrupted: {kept} of {total} results are complete and kept; run the same command "
+              "again to grade the rest",
+        "ja": "中断しました: {total} 件中 {kept} 件の結果は完成しているので残してあります。同じコマンドを"
+              "もう一度実行すると残りを採点します"},
     # -- errors of the command itself ------------------------------------------------------
     "err.sandbox_required": {
         "en": "--sandbox require: the worker could not be confined, so nothing was graded ({reason})",

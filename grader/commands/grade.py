@@ -2,21 +2,26 @@
 
 Each subfolder is graded by its own `grader check` process (so one hostile submission cannot
 reach another, nor the gradebook), under a wall-clock cap, N at a time. Every submission's
-results.json lands beside the CSV in `<name>.results/`; the CSV is written to a temporary file
-and renamed, so an interrupted run never leaves half a gradebook.
+results.json lands beside the CSV in `<name>.results/`, stamped with what it was graded under
+(grader/stamp.py); the CSV is written to a temporary file and renamed, so an interrupted run
+never leaves half a gradebook. Run again, it reuses every complete result whose submission and
+parameters have not changed. `--shard K/N` grades one N-th of the class (grader/shards.py);
+`grader gradebook` merges the shards' results.
 """
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.commands.common import EXIT_PASSED, UsageError, add_language_option
+from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 from grader.sandbox import processes
 
 
@@ -36,6 +41,7 @@ def register(sub) -> None:
                         help="grade every submission anew (by default an unchanged exercise keeps its verdict)")
     parser.add_argument("--cap", type=float, default=None, metavar="SECONDS",
                         help="wall-clock cap per submission (default: the run budget + 60 s)")
+    parser.add_argument("--shard", metavar="K/N", help=tr("cli.grade.shard"))
     add_language_option(parser)
     parser.set_defaults(func=run)
 
@@ -64,6 +70,14 @@ class Graded:
     name: str
     report: dict
     note: str = ""
+    reused: bool = False
+
+
+@dataclass
+class Submission:
+    folder: Path
+    name: str
+    files_digest: str
 
 
 def submissions_in(folder: Path) -> list[Path]:
@@ -75,13 +89,43 @@ def submissions_in(folder: Path) -> list[Path]:
     return found
 
 
-def grade_one(folder: Path, results: Path, args, cap: float, max_score: float,
-              config_file: Path | None) -> Graded:
-    name = display_name(folder)
-    target = results / f"{name}.json"
-    command = [sys.executable, "-m", "grader", "check", os.fsdecode(folder), "--format", "json",
-               "--output", str(target)]
-    for option, value in (("--seed", args.seed), ("--config", config_file), ("--timeout", args.timeout),
+class _Running:
+    """The check processes under way, so that an interrupted run ends them and starts no more."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.procs: set = set()
+        self.stopped = False
+
+    def start(self, command, env) -> subprocess.Popen | None:
+        with self.lock:
+            if self.stopped:
+                return None
+            proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                                    **processes.popen_options())
+            self.procs.add(proc)
+            return proc
+
+    def done(self, proc) -> None:
+        with self.lock:
+            self.procs.discard(proc)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            procs = list(self.procs)
+        for proc in procs:
+            processes.kill_tree(proc)
+
+
+def grade_one(sub: Submission, results: Path, args, cap: float, max_score: float,
+              config_file: Path | None, seed: int, parameters: dict, running: _Running) -> Graded | None:
+    from grader import stamp
+    target = results / f"{sub.name}.json"
+    partial = results / f".{sub.name}.json.partial"  # becomes the result only once stamped
+    command = [sys.executable, "-m", "grader", "check", os.fsdecode(sub.folder), "--format", "json",
+               "--output", str(partial), "--seed", str(seed)]
+    for option, value in (("--config", config_file), ("--timeout", args.timeout),
                           ("--lang", args.lang), ("--sandbox", args.sandbox)):
         if value is not None:
             command += [option, str(value)]
@@ -90,21 +134,38 @@ def grade_one(folder: Path, results: Path, args, cap: float, max_score: float,
     if args.no_cache:
         command.append("--no-cache")
     env = check_environment(args.jobs)
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                            **processes.popen_options())
+    proc = running.start(command, env)
+    if proc is None:
+        return None
     try:
-        _, err = proc.communicate(timeout=cap)
-    except subprocess.TimeoutExpired:
-        processes.kill_tree(proc)
-        proc.communicate()
-        return _failed(name, target, max_score, f"not finished within {cap:g} s: graded 0")
-    if proc.returncode in (0, 1) and target.is_file():
         try:
-            return Graded(name, json.loads(target.read_text(encoding="utf-8")))
+            _, err = proc.communicate(timeout=cap)
+        except subprocess.TimeoutExpired:
+            processes.kill_tree(proc)
+            proc.communicate()
+            return _failed(sub, target, max_score, f"not finished within {cap:g} s: graded 0", parameters)
+    finally:
+        running.done(proc)
+    if running.stopped:
+        return None
+    if proc.returncode in (0, 1) and partial.is_file():
+        try:
+            report = json.loads(partial.read_text(encoding="utf-8"))
         except ValueError:
-            pass
+            report = None
+        if isinstance(report, dict):
+            stamp.stamp(report, sub.name, sub.files_digest, parameters, complete=True)
+            _write_json(target, report)
+            partial.unlink(missing_ok=True)
+            return Graded(sub.name, report)
     message = err.decode("utf-8", "replace").strip().splitlines()
-    return _failed(name, target, max_score, message[-1] if message else f"exit code {proc.returncode}")
+    return _failed(sub, target, max_score, message[-1] if message else f"exit code {proc.returncode}",
+                   parameters)
+
+
+def _write_json(path: Path, report: dict) -> None:
+    from grader.gradebook import write_atomically
+    write_atomically(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
 def cores_per_job(jobs: int) -> int:
@@ -112,43 +173,100 @@ def cores_per_job(jobs: int) -> int:
     return max(1, machine_cores() // jobs)
 
 
-def _failed(name: str, target: Path, max_score: float, note: str) -> Graded:
+def _failed(sub: Submission, target: Path, max_score: float, note: str, parameters: dict) -> Graded:
+    """A zero the grade command writes itself; marked incomplete, so a later run grades it again."""
+    from grader import stamp
     report = {"score": 0, "max_score": max_score, "execution_time": 0, "output": note, "tests": []}
-    target.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return Graded(name, report, note)
+    stamp.stamp(report, sub.name, sub.files_digest, parameters, complete=False)
+    _write_json(target, report)
+    return Graded(sub.name, report, note)
+
+
+def _earlier(sub: Submission, target: Path, parameters: dict) -> dict | None:
+    """The results file of an earlier run, if it is complete and still right for this submission."""
+    from grader import stamp
+    try:
+        report = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if stamp.reusable(report, sub.name, sub.files_digest, parameters) else None
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def run(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from grader import catalog, gradebook
-    from grader.commands.check import load_config
+    from grader import catalog, gradebook, shards, stamp
+    from grader.commands.check import budgets_from, load_config, seed_from
+    from grader.messages import choose_language, say
 
+    lang = choose_language(args.lang)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    shard = None
+    if args.shard is not None:
+        try:
+            shard = shards.parse(args.shard)
+        except shards.ShardError as exc:
+            raise UsageError(str(exc)) from None
     folders = submissions_in(args.submissions)
+    if shard is not None:
+        folders = [f for f in folders if shards.shard_of(os.fsencode(f.name), shard[1]) == shard[0]]
     # The instructor's --config, else one in the current folder; never one among the submissions.
     config = load_config(args, None)
     config_file = config.source.resolve() if config.source is not None else None
+    seed = seed_from(args, config)
+    parameters = stamp.class_parameters(seed, stamp.configuration_digest(config, budgets_from(args, config)),
+                                        config.max_score)
     cap = args.cap or (config.run_timeout or 900) + 60
     results = args.output.with_name(args.output.stem + ".results")
     results.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    graded: list[Graded] = []
+    subs = [Submission(f, display_name(f), stamp.submission_digest(f)) for f in folders]
+    earlier = {s.name: _earlier(s, results / f"{s.name}.json", parameters) for s in subs}
+    to_grade = [s for s in subs if earlier[s.name] is None]
+    graded: dict[str, Graded] = {s.name: Graded(s.name, earlier[s.name], reused=True)
+                                 for s in subs if earlier[s.name] is not None}
+    running = _Running()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-    with progress, ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        task = progress.add_task("grading", total=len(folders))
-        futures = [pool.submit(grade_one, f, results, args, cap, config.max_score, config_file) for f in folders]
-        for future in futures:
-            graded.append(future.result())
-            progress.advance(task)
-    gradebook.write_csv(args.output, [(g.name, g.report) for g in graded], catalog.ORDER)
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    try:
+        with progress:
+            task = progress.add_task("grading", total=len(to_grade))
+            futures = [pool.submit(grade_one, s, results, args, cap, config.max_score, config_file, seed,
+                                   parameters, running) for s in to_grade]
+            for future in futures:
+                done = future.result()
+                graded[done.name] = done
+                progress.advance(task)
+    except KeyboardInterrupt:
+        running.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        kept = sum(1 for g in graded.values() if not g.note)
+        print(f"grader: {say('grade.interrupted', lang, kept=kept, total=len(subs))}", file=sys.stderr)
+        return 130
+    finally:
+        pool.shutdown(wait=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    ordered = [graded[s.name] for s in subs]
+    gradebook.write_csv(args.output, [(g.name, g.report) for g in ordered], catalog.ORDER)
     seconds = time.monotonic() - started
-    for g in graded:
+    for g in ordered:
         if g.note:
             print(f"grader: {g.name}: {g.note}", file=sys.stderr)
-    print(f"{len(graded)} submissions graded in {seconds:.1f} s -> {args.output} (results in {results})",
-          file=sys.stderr)
+    if shard is not None:
+        print(say("grade.shard", lang, k=shard[0], n=shard[1], count=len(subs)), file=sys.stderr)
+    print(say("grade.done", lang, graded=len(to_grade), reused=len(subs) - len(to_grade),
+              seconds=seconds, output=args.output, results=results), file=sys.stderr)
     return EXIT_PASSED
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()

@@ -1,0 +1,115 @@
+"""`grader grade` resumes: complete results of unchanged submissions under the same parameters are
+reused, anything else is graded again; an interrupted run keeps what it finished."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from grader import stamp
+from grader.config import Config, parse
+from grader.runner import Budgets
+from tests.conftest import ROOT, SOLUTIONS, copy_submission, mutate
+
+BROKEN = ("            dx = (self.y - self.t) / batch_size", "            dx = self.y - self.t")
+
+
+def grade(course, output, *extra, timeout=600):
+    return subprocess.run([sys.executable, "-m", "grader", "grade", str(course), "--output", str(output),
+                           "--jobs", "1", "--lang", "en", *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def scores(output):
+    with open(output, newline="", encoding="utf-8") as fh:
+        return {row["submission"]: row["score"] for row in csv.DictReader(fh)}
+
+
+def test_a_rerun_grades_only_what_changed(tmp_path):
+    course = tmp_path / "class"
+    copy_submission(SOLUTIONS, course / "alice")
+    mutate(copy_submission(SOLUTIONS, course / "bob"), "layers.py", *BROKEN)
+    output = tmp_path / "out" / "gradebook.csv"
+    first = grade(course, output)
+    assert first.returncode == 0, first.stderr
+    assert "2 submission(s) graded and 0 reused" in first.stderr
+    table = scores(output)
+    assert table["alice"] == "100" and table["bob"] != "100" and set(table) == {"alice", "bob"}
+    alice = json.loads((output.with_name("gradebook.results") / "alice.json").read_text(encoding="utf-8"))
+    assert alice["extra_data"]["grade"]["complete"] is True
+
+    mutate(course / "bob", "layers.py", BROKEN[1], BROKEN[0])  # bob fixes his bug
+    second = grade(course, output)
+    assert second.returncode == 0, second.stderr
+    assert "1 submission(s) graded and 1 reused" in second.stderr
+    assert scores(output) == {"alice": "100", "bob": "100"}
+
+
+def test_an_interrupted_run_keeps_what_it_finished(tmp_path):
+    course = tmp_path / "class"
+    for name in ("a", "b", "c"):
+        copy_submission(SOLUTIONS, course / name)
+    output = tmp_path / "gradebook.csv"
+    results = tmp_path / "gradebook.results"
+    command = [sys.executable, "-m", "grader", "grade", str(course), "--output", str(output), "--jobs", "1",
+               "--lang", "en"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not (results / "a.json").exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "run the same command again" in err
+    assert not output.exists()  # no gradebook from half a class
+    finished = {p.stem for p in results.glob("*.json")}
+    assert "a" in finished
+    for name in finished:  # whatever was stopped midway is not passed off as a result
+        report = json.loads((results / f"{name}.json").read_text(encoding="utf-8"))
+        assert report["extra_data"]["grade"]["complete"] is True
+
+    again = grade(course, output)
+    assert again.returncode == 0, again.stderr
+    assert f"{3 - len(finished)} submission(s) graded and {len(finished)} reused" in again.stderr
+    assert scores(output) == {"a": "100", "b": "100", "c": "100"}
+
+
+def test_the_stamp_ties_a_result_to_files_and_parameters(tmp_path):
+    folder = copy_submission(SOLUTIONS, tmp_path / "alice")
+    digest = stamp.submission_digest(folder)
+    config = Config()
+    params = stamp.class_parameters(0, stamp.configuration_digest(config, Budgets()), config.max_score)
+    report = stamp.stamp({"score": 100, "tests": []}, "alice", digest, params, complete=True)
+    assert stamp.reusable(report, "alice", digest, params)
+    assert not stamp.reusable(report, "bob", digest, params)
+    for key, value in (("seed", 1), ("config_digest", "0" * 64), ("max_score", 90.0), ("grader_version", "x")):
+        assert not stamp.reusable(report, "alice", digest, {**params, key: value}), key
+    incomplete = stamp.stamp({"score": 0}, "alice", digest, params, complete=False)
+    assert not stamp.reusable(incomplete, "alice", digest, params)
+    assert not stamp.reusable({"score": 100}, "alice", digest, params)
+
+
+def test_the_submission_digest_sees_python_files_only(tmp_path):
+    folder = copy_submission(SOLUTIONS, tmp_path / "alice")
+    before = stamp.submission_digest(folder)
+    (folder / "notes.txt").write_text("not code", encoding="utf-8")
+    (folder / "__pycache__").mkdir(exist_ok=True)
+    (folder / "__pycache__" / "x.py").write_text("x = 1\n", encoding="utf-8")
+    assert stamp.submission_digest(folder) == before
+    layers = folder / "layers.py"
+    layers.write_bytes(layers.read_bytes() + b"\n")
+    assert stamp.submission_digest(folder) != before
+    os.rename(layers, folder / "layers2.py")
+    assert stamp.submission_digest(folder) not in (before,)
+
+
+def test_the_configuration_digest_follows_what_changes_scores(tmp_path):
+    base = stamp.configuration_digest(Config(), Budgets())
+    assert stamp.configuration_digest(Config(source=tmp_path / "grader.toml"), Budgets()) == base
+    assert stamp.configuration_digest(parse({"points": {"Affine": 20}}), Budgets()) != base
+    assert stamp.configuration_digest(parse({"mnist_target": 0.9}), Budgets()) != base
+    assert stamp.configuration_digest(Config(), Budgets(exercise=5.0)) != base

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.paths import cache_dirs
+
 FILES = {  # name -> (sha256 of the .gz, IDX magic, item count)
     "train_img": ("train-images-idx3-ubyte.gz",
                   "71524e2cd1ad2968737f7f2f2ff69cbfc32df8ccddff51593f7cb2d4e0eb5b64", 0x803, 60_000),
@@ -61,15 +63,7 @@ def find_mnist_dir() -> Path:
                      "Reinstall backprop-grader or set GRADER_MNIST_DIR to a folder holding them.")
 
 
-def _cache_dirs() -> list[Path]:
-    dirs = []
-    if os.environ.get("GRADER_CACHE_DIR"):
-        dirs.append(Path(os.environ["GRADER_CACHE_DIR"]))
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        dirs.append(Path(base) / "backprop-grader")
-    dirs.append(Path(tempfile.gettempdir()) / f"backprop-grader-{os.getuid() if hasattr(os, 'getuid') else 0}")
-    return dirs
+_cache_dirs = cache_dirs
 
 
 def _decode(folder: Path, key: str) -> np.ndarray:

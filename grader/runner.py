@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,8 @@ from grader.near_miss import near_miss
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
 from grader.sandbox.policy import SandboxUnavailable
 from grader.sandbox.snapshot import SnapshotError
-from grader.session import Limits, StudentException, WorkerDied, WorkerSession, WorkerTimeout
+from grader.session import StudentException, WorkerDied, WorkerSession, WorkerTimeout
+from grader.settings import Budgets, Limits  # noqa: F401  (Budgets is imported from here too)
 
 TRAINING = "train_neuralnet"
 SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py")
@@ -44,18 +45,6 @@ class SubmissionError(Exception):
     def __str__(self) -> str:
         from grader.messages import choose_language, say
         return say(self.key, choose_language(self.lang), **self.params)
-
-
-@dataclass
-class Budgets:
-    """Seconds of wall time: per exercise (generous; a correct answer needs a fraction) and per run."""
-    exercise: float = 60.0
-    training: float = 300.0
-    run: float = 900.0
-    limits: Limits = field(default_factory=Limits)
-
-    def for_exercise(self, exercise_id: str) -> float:
-        return self.training if exercise_id == "train_neuralnet" else self.exercise
 
 
 def validate_submission(path: Path, files: dict | None = None) -> Path:
@@ -95,7 +84,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     # to import in a worker: either is said once, for every exercise that needs the file.
     problems = _source_problems(layout, selected)
     failed_imports: dict[str, _FileFailure] = {}
-    keys = _verdict_keys(layout, selected, settings, budgets, points) if cache else {}
+    keys = verdicts.keys_for(layout, selected, settings, budgets, points) if cache else {}
     reused = {e: r for e, r in ((e, verdicts.load(k)) for e, k in keys.items()) if r is not None}
     ahead = None if TRAINING in reused else _start_training_ahead(layout, selected, settings, budgets,
                                                                     points, run_deadline, problems)
@@ -139,7 +128,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                     session = WorkerSession(submission, budgets.limits, import_dirs=layout.import_dirs)
                     sandbox = sandbox or _applied(session, deadline)
                 result = _run_exercise(exercise, session, settings, deadline, layout, failed_imports)
-            if exercise_id in keys and not result.reused and result.state is not State.SKIPPED:
+            if exercise_id in keys and not result.reused and _settled(exercise, results):
                 verdicts.store(keys[exercise_id], result)
             results[exercise_id] = result
             if on_result is not None:
@@ -158,22 +147,10 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                   layout=summary(layout))
 
 
-def _verdict_keys(layout: Layout, selected: list, settings: Settings, budgets: Budgets, points) -> dict:
-    """{exercise id: key} for each selected exercise: the files it and its dependencies read, and
-    every setting that can change its verdict."""
-    keys = {}
-    for exercise_id in selected:
-        exercise = catalog.BY_ID[exercise_id]
-        start = sorted(_files_needed(exercise, layout))
-        names = sorted({name_of_exercise(e) for e in [exercise_id, *catalog.with_dependencies([exercise_id])]})
-        keys[exercise_id] = verdicts.key(
-            exercise_id, verdicts.files_read(layout.root, layout.import_dirs, start),
-            seed=settings.seed, target=settings.mnist_target, iterations=settings.mnist_max_iterations,
-            slow=settings.slow_gradient_seconds, points=(points or {}).get(exercise_id),
-            seconds=budgets.for_exercise(exercise_id), memory=budgets.limits.memory_mb,
-            sandbox=budgets.limits.sandbox, layout=[layout.kind, list(layout.import_dirs), layout.apple_form,
-                                                    {n: layout.homes[n].file for n in names if n in layout.homes}])
-    return keys
+def _settled(exercise: catalog.Exercise, results: dict) -> bool:
+    """Whether the verdicts this one was decided on could all be stored: a skip behind a
+    dependency that timed out says more about the machine than about the code."""
+    return all(verdicts.storable(results[d]) for d in exercise.depends_on if d in results)
 
 
 def _applied(session: WorkerSession, deadline: float) -> dict | None:
@@ -201,12 +178,7 @@ def _start_training_ahead(layout: Layout, selected: list, settings: Settings, bu
                  lambda session: _run_exercise(exercise, session, settings, deadline, layout))
 
 
-def _files_needed(exercise: catalog.Exercise, layout: Layout) -> set[str]:
-    """The exercise's own file and those of everything it depends on."""
-    files = {layout.exercise_file(exercise.id)}
-    for dependency in exercise.depends_on:
-        files |= _files_needed(catalog.BY_ID[dependency], layout)
-    return files
+_files_needed = verdicts.files_needed
 
 
 def _imported_first(exercise: catalog.Exercise) -> bool:

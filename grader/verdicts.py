@@ -35,8 +35,8 @@ _fingerprint: str | None = None
 
 
 def folder() -> Path:
-    from grader.datasets import _cache_dirs
-    return _cache_dirs()[0] / "verdicts"
+    from grader.paths import cache_dirs
+    return cache_dirs()[0] / "verdicts"
 
 
 def grader_fingerprint() -> str:
@@ -135,6 +135,53 @@ def _everything(root: Path) -> dict[str, str]:
 
 
 # ---- keys --------------------------------------------------------------------------------------
+
+def files_needed(exercise, layout) -> set[str]:
+    """The exercise's own file and those of everything it depends on."""
+    from grader import catalog
+    files = {layout.exercise_file(exercise.id)}
+    for dependency in exercise.depends_on:
+        files |= files_needed(catalog.BY_ID[dependency], layout)
+    return files
+
+
+def keys_for(layout, selected: list, settings, budgets, points) -> dict:
+    """{exercise id: key} for each selected exercise: the files it and its dependencies read, and
+    every setting that can change its verdict."""
+    from grader import catalog
+    from grader.layout import name_of_exercise
+    keys = {}
+    for exercise_id in selected:
+        exercise = catalog.BY_ID[exercise_id]
+        start = sorted(files_needed(exercise, layout))
+        names = sorted({name_of_exercise(e) for e in [exercise_id, *catalog.with_dependencies([exercise_id])]})
+        keys[exercise_id] = key(
+            exercise_id, files_read(layout.root, layout.import_dirs, start),
+            seed=settings.seed, target=settings.mnist_target, iterations=settings.mnist_max_iterations,
+            slow=settings.slow_gradient_seconds, points=(points or {}).get(exercise_id),
+            seconds=budgets.for_exercise(exercise_id), memory=budgets.limits.memory_mb,
+            sandbox=budgets.limits.sandbox, layout=[layout.kind, list(layout.import_dirs), layout.apple_form,
+                                                    {n: layout.homes[n].file for n in names if n in layout.homes}])
+    return keys
+
+
+def report_if_unchanged(layout, selected: list, settings, budgets, points, selected_all: bool):
+    """The whole report from stored verdicts when every selected exercise has one (no worker, no
+    numpy: what makes an unchanged re-check and `grader list` fast); else None."""
+    import time
+    from dataclasses import replace
+
+    from grader.layout import summary
+    from grader.results import Report
+    started = time.monotonic()
+    results = []
+    for exercise_id, entry_key in keys_for(layout, selected, settings, budgets, points).items():
+        found = load(entry_key)
+        if found is None:
+            return None
+        results.append(replace(found, reused=True))
+    return Report(str(layout.root), tuple(results), settings.seed, time.monotonic() - started,
+                  selected_all=selected_all, sandbox=None, layout=summary(layout))
 
 def key(exercise_id: str, files: dict, **context) -> str:
     """The key: the exercise, the files it reads, and everything else that can change its verdict

@@ -97,7 +97,7 @@ def seed_from(args, config) -> int:
 
 
 def settings_from(args, config, progress=None):
-    from grader.checks.context import Settings
+    from grader.settings import Settings
     settings = Settings(seed=seed_from(args, config), progress=progress)
     if config.mnist_target is not None:
         settings.mnist_target = config.mnist_target
@@ -108,8 +108,7 @@ def settings_from(args, config, progress=None):
 
 def budgets_from(args, config):
     """The configuration's limits, then --timeout / --memory-mb over them."""
-    from grader.runner import Budgets
-    from grader.session import Limits
+    from grader.settings import Budgets, Limits
     budgets = Budgets()
     budgets.exercise = config.timeout or budgets.exercise
     budgets.training = config.training_timeout or budgets.training
@@ -128,32 +127,18 @@ def budgets_from(args, config):
 def run(args) -> int:
     from grader.messages import choose_language
     from grader.report import github, preload, write_report
-    from grader.runner import SubmissionError, run as run_checks
 
-    preload()
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
-    submission_folder(path)
     # Where the results go is checked before the grading, not found wrong after it.
     if args.output:
         writable_file(args.output)
     if args.plot is not None:
         writable_folder(args.plot)
     config = load_config(args, path)
-    progress = None
-    if args.format == "rich" and not args.output:
-        from grader import catalog
-        from grader.report.live import LiveProgress
-        progress = LiveProgress(lang, len(catalog.with_dependencies(ids) if ids else catalog.ORDER))
-    try:
-        with progress if progress is not None else _nothing():
-            report = run_checks(path, ids or None, settings_from(args, config, progress),
-                                budgets_from(args, config),
-                                on_result=progress.exercise_done if progress else None,
-                                points=config.points, files=config.files,
-                                cache=not args.no_cache)
-    except SubmissionError as exc:
-        raise UsageError(exc.key, **exc.params) from None
+    report = None if args.no_cache else _unchanged(path, ids, args, config)
+    if report is None:
+        report = _grade(path, ids, args, config, lang, preload)
     try:
         write_report(report, args.format, args.output, lang)
     except OSError as exc:
@@ -168,6 +153,44 @@ def run(args) -> int:
     if args.min_score is not None:
         return EXIT_PASSED if report.score >= args.min_score else EXIT_FAILED
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _unchanged(path: Path, ids: list, args, config):
+    """The report from stored verdicts when nothing any selected exercise reads has changed:
+    no worker starts and numpy is never loaded. None where anything must be graded."""
+    if not path.is_dir():
+        return None  # the full path says what is wrong with it
+    from grader import catalog, verdicts
+    from grader.layout import detect
+    try:
+        layout = detect(path, config.files)
+        selected = catalog.with_dependencies(ids) if ids else list(catalog.ORDER)
+        return verdicts.report_if_unchanged(layout, selected, settings_from(args, config),
+                                            budgets_from(args, config), config.points,
+                                            selected_all=not ids)
+    except Exception:  # anything unexpected: grade as usual, which reports it properly
+        return None
+
+
+def _grade(path: Path, ids: list, args, config, lang: str, preload):
+    """Grade in workers, with a live progress bar on a terminal."""
+    from grader.runner import SubmissionError, run as run_checks
+
+    preload()  # every writer imported before any worker starts
+    submission_folder(path)
+    progress = None
+    if args.format == "rich" and not args.output:
+        from grader import catalog
+        from grader.report.live import LiveProgress
+        progress = LiveProgress(lang, len(catalog.with_dependencies(ids) if ids else catalog.ORDER))
+    try:
+        with progress if progress is not None else _nothing():
+            return run_checks(path, ids or None, settings_from(args, config, progress),
+                              budgets_from(args, config),
+                              on_result=progress.exercise_done if progress else None,
+                              points=config.points, files=config.files, cache=not args.no_cache)
+    except SubmissionError as exc:
+        raise UsageError(exc.key, **exc.params) from None
 
 
 def _plot(report, folder: Path, lang: str) -> None:

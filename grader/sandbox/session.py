@@ -20,6 +20,7 @@ from pathlib import Path
 from grader import protocol
 from grader.sandbox import channel, processes, reaper
 from grader.protocol import Remote
+from grader.settings import Limits
 from grader.slots import GradientSlots, Scaled
 
 # The largest honest reply is a few MB (a training step's gradients, a batch); a worker that
@@ -79,12 +80,6 @@ class OutputBuffer:
         text += self.tail.decode("utf-8", "replace")
         self.head, self.tail, self.total = bytearray(), bytearray(), 0
         return text
-
-
-@dataclass(frozen=True)
-class Limits:
-    memory_mb: int = 2048
-    sandbox: str | None = None    # auto | require | off; None: GRADER_SANDBOX, else auto
 
 
 class WorkerSession:

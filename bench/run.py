@@ -88,6 +88,14 @@ def grade_batch(jobs: int, count: int = 20) -> float | None:
                                "--jobs", str(jobs)], ok=(0, 1))
 
 
+def floor_seconds(steps: int) -> float:
+    """Wall time of bench/training_floor.py, a fresh process, from the outside."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "bench" / "training_floor.py"), str(steps)], cwd=SOLUTIONS,
+                   check=True, stdout=subprocess.DEVNULL, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    return time.perf_counter() - started
+
+
 def sandbox_summary() -> str:
     out = subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer", "--format", "json"],
                          capture_output=True, text=True, check=True)
@@ -158,6 +166,17 @@ def main() -> None:
         without.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--sandbox", "off"]))
     results["check"], results["check_off"] = stats(with_sandbox), stats(without)
     results["sandbox"] = {"summary": sandbox_summary()}
+    steps = training_at_seeds([0])[0]["iterations"]
+    print(f"the book's training loop alone, {steps} steps ...", flush=True)
+    results["floor"] = stats(repeat(args.runs, lambda: floor_seconds(steps)))
+    results["floor"]["steps"] = steps
+    print("an unchanged re-check, and grader list, from stored verdicts ...", flush=True)
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "GRADER_CACHE_DIR": cache}
+        timed(GRADER + ["check", str(SOLUTIONS), "--format", "json"], env=env)  # fills the cache
+        results["recheck"] = stats(repeat(args.runs, lambda: timed(
+            GRADER + ["check", str(SOLUTIONS), "--format", "json"], env=env)))
+        results["list"] = stats(repeat(args.runs, lambda: timed(GRADER + ["list", str(SOLUTIONS)], env=env)))
     print("grader check solutions Affine ...", flush=True)
     results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "Affine", "--format", "json"])))
     print("grader --help ...", flush=True)
@@ -205,12 +224,18 @@ def write_markdown(path: Path, results: dict, grade: dict, seeds: list, phase_ro
 
     row("`grader check solutions` (all nine, MNIST included)", "≤ 6 s and ≤ book/6", "check")
     row("`grader check solutions --sandbox off` (same runs, interleaved)", "—", "check_off")
+    row(f"the book's training loop alone, {results['floor']['steps']} steps (the floor)", "—", "floor")
+    row("`grader check solutions`, unchanged since the last check", "< 0.3 s", "recheck")
+    row("`grader list solutions`, after a check", "< 0.3 s", "list")
     row("book-style workflow (numerical gradient on 3 samples + 10,000 iterations)", "—", "book")
     row("`grader check solutions Affine`", "< 1 s", "affine")
     row("`grader --help`", "< 0.3 s", "help")
     row("`load_mnist()` from the cache (inside the process)", "< 0.2 s", "load")
     lines += ["", f"Ratio, book-style workflow / `grader check`: **{book / check:.1f}x** "
                   f"(goal ≥ 6x).", ""]
+    floor = results["floor"]["median"]
+    lines += [f"The grader's overhead over its floor (a check minus the book's loop for the same steps, "
+              f"medians): **{check - floor:.2f} s** (goal ≤ 0.4 s).", ""]
     off = results["check_off"]["median"]
     lines += [f"The sandbox ({results['sandbox']['summary']}) costs **{(check - off) / off:+.1%}** of a "
               f"check's wall time, medians (goal < 5%).", ""]

@@ -274,7 +274,12 @@ def _drop_rights(policy: Policy, root: bool, uid: int | None, spaces: list, appl
     if root or "user" in spaces:
         linux.drop_bounding_set()
     if uid is not None:
-        linux.become(uid, policy.gid)
+        try:
+            linux.become(uid, policy.gid)
+        except OSError as exc:  # a root whose user namespace does not map nobody (rootless containers)
+            applied["missing"].append(f"uid {uid}: {exc.strerror}")
+            uid = None
+    if uid is not None:
         try:
             import resource
             resource.setrlimit(resource.RLIMIT_NPROC, (policy.processes, policy.processes))

@@ -14,7 +14,7 @@ from grader.commands import common
 from grader.commands.common import EXIT_PASSED, EXIT_USAGE, UsageError, tr
 
 # Each name is a module in grader/commands/ with register(subparsers).
-COMMANDS = ("check", "list", "hint", "watch", "init", "reset", "grade", "dev")
+COMMANDS = ("check", "list", "hint", "watch", "init", "reset", "grade", "gradebook", "dev")
 
 
 def build_parser() -> argparse.ArgumentParser:

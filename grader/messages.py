@@ -297,6 +297,68 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(個別の結果は {results})"},
     "grade.shard": {"en": "shard {k}/{n}: {count} submission(s) of the class",
                     "ja": "分担 {k}/{n}: このクラスのうち {count} 件"},
+    "cli.gradebook": {"en": "merge grade results into one gradebook, for an LMS if you like",
+                      "ja": "採点結果をまとめて 1 つの成績表にする (LMS 用の形式も可)"},
+    "cli.gradebook.description": {
+        "en": "Merge the results of any number of `grader grade` runs (folders or files) into one gradebook.",
+        "ja": "`grader grade` の結果 (フォルダかファイル、いくつでも) をまとめて 1 つの成績表にします。"},
+    "cli.gradebook.results": {"en": "results folders (<gradebook>.results) or results files",
+                              "ja": "結果のフォルダ (<成績表>.results) か結果のファイル"},
+    "cli.gradebook.format": {
+        "en": "csv (default): per exercise; moodle, canvas, google-classroom: the LMS's grade import",
+        "ja": "csv (既定): 課題ごとの得点; moodle, canvas, google-classroom: 各 LMS の成績インポート形式"},
+    "cli.gradebook.roster": {
+        "en": "CSV with submission or github, student_id, email, name (section, canvas_id, login_id optional)",
+        "ja": "submission か github、student_id、email、name の列がある CSV (section、canvas_id、login_id は任意)"},
+    "cli.gradebook.assignment": {"en": "the assignment's name in the LMS (the grade column's name)",
+                                 "ja": "LMS での課題名 (成績の列の名前になります)"},
+    "cli.gradebook.out_of": {"en": "rescale grades to this maximum (default: the configuration's maximum score)",
+                             "ja": "成績をこの満点に換算する (既定: 設定の満点)"},
+    "err.gradebook_needs": {"en": "--format {format} needs --roster and --assignment",
+                            "ja": "--format {format} には --roster と --assignment が必要です"},
+    "err.gradebook_out_of": {"en": "--out-of must be more than 0", "ja": "--out-of は 0 より大きくしてください"},
+    "err.merge_empty": {"en": "no results files in {paths}", "ja": "{paths} に結果のファイルがありません"},
+    "err.merge_unreadable": {"en": "{file} cannot be read as JSON ({reason})",
+                             "ja": "{file} を JSON として読めません ({reason})"},
+    "err.merge_unstamped": {
+        "en": "{file} was not written by `grader grade` of this version (no extra_data.grade); grade the "
+              "class again to merge it",
+        "ja": "{file} はこのバージョンの `grader grade` が書いたものではありません (extra_data.grade がない)。"
+              "まとめるにはもう一度採点してください"},
+    "err.merge_mismatch": {
+        "en": "{file} was graded with {setting} {value}, but {first} with {first_value}: one gradebook must be "
+              "graded one way; nothing was written",
+        "ja": "{file} は {setting} {value} で、{first} は {first_value} で採点されています。1 つの成績表は同じ条件で"
+              "採点したものだけです。何も書き込んでいません"},
+    "err.merge_duplicate": {
+        "en": "{name} has two results, {other} and {file}; keep one; nothing was written",
+        "ja": "{name} の結果が 2 つあります ({other} と {file})。1 つにしてください。何も書き込んでいません"},
+    "err.roster_unreadable": {"en": "the roster {path} cannot be read as UTF-8 CSV ({reason})",
+                              "ja": "名簿 {path} を UTF-8 の CSV として読めません ({reason})"},
+    "err.roster_columns": {
+        "en": "the roster {path} needs a header row with a submission or github column; the columns are: {columns}",
+        "ja": "名簿 {path} には submission か github の列のある見出し行が必要です。列名: {columns}"},
+    "err.roster_no_key": {"en": "{path} line {line}: neither submission nor github is filled in",
+                          "ja": "{path} の {line} 行目: submission も github も空です"},
+    "err.roster_duplicate": {"en": "{path} line {line}: {value} is already on line {other}",
+                             "ja": "{path} の {line} 行目: {value} は {other} 行目にもあります"},
+    "err.roster_two_folders": {
+        "en": "{first} and {second} both belong to {student}; keep one; nothing was written",
+        "ja": "{first} と {second} はどちらも {student} のものです。1 つにしてください。何も書き込んでいません"},
+    "err.roster_needs": {"en": "--format {format} needs a roster column {columns}",
+                         "ja": "--format {format} には名簿に {columns} の列が必要です"},
+    "gradebook.no_roster_row": {"en": "no roster row", "ja": "名簿にありません"},
+    "gradebook.no_submission": {"en": "no submission", "ja": "提出がありません"},
+    "gradebook.unmatched": {"en": "submissions without a roster row (only the csv format can hold them)",
+                            "ja": "名簿にない提出 (csv 形式にだけ入ります)"},
+    "gradebook.absent": {"en": "roster rows without a submission", "ja": "提出のない名簿の行"},
+    "gradebook.unusable": {"en": "roster rows without {columns}, left out", "ja": "{columns} のない名簿の行 (入れていません)"},
+    "gradebook.incomplete": {"en": "graded 0 because their check could not run or finish (the reason is in "
+                                   "their results files; `grader grade` tries them again)",
+                             "ja": "採点を実行できなかったか終わらなかったため 0 点のもの (理由は結果のファイルに"
+                                   "あります。`grader grade` をもう一度実行すると採点し直します)"},
+    "gradebook.done": {"en": "{rows} row(s) from {files} results file(s) -> {output} (out of {max_score:g}, seed {seed})",
+                       "ja": "{files} 個の結果ファイルから {rows} 行 -> {output} (満点 {max_score:g}、seed {seed})"},
     "grade.interrupted": {
         "en": "interrupted: {kept} of {total} results are complete and kept; run the same command "
               "again to grade the rest",

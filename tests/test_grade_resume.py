@@ -12,7 +12,7 @@ import time
 
 from grader import stamp
 from grader.config import Config, parse
-from grader.runner import Budgets
+from grader.settings import Budgets
 from tests.conftest import ROOT, SOLUTIONS, copy_submission, mutate
 
 BROKEN = ("            dx = (self.y - self.t) / batch_size", "            dx = self.y - self.t")

@@ -106,3 +106,28 @@ def test_the_cache_is_bounded(tmp_path, monkeypatch):
     assert left == [f"{i:064x}.json" for i in range(7, 12)]  # the most recently used
     verdicts.prune(limit_entries=100, limit_bytes=250)
     assert len(list(verdicts.folder().glob("*/*.json"))) == 2
+
+
+def test_another_seed_or_configuration_is_graded_anew(solutions_copy, cache, tmp_path):
+    check(solutions_copy, cache, "MulLayer")
+    assert reused(check(solutions_copy, cache, "MulLayer", "--seed", "7")) == []
+    config = tmp_path / "grader.toml"
+    config.write_text("[points.MulLayer]\nforward = 4\nbackward = 6\n", encoding="utf-8")
+    report = check(solutions_copy, cache, "MulLayer", "--config", str(config))
+    assert reused(report) == [] and report["max_score"] == 10
+    assert reused(check(solutions_copy, cache, "MulLayer", "--config", str(config))) == ["MulLayer"]
+
+
+def test_two_concurrent_runs_share_the_cache(solutions_copy, cache):
+    command = [sys.executable, "-m", "grader", "check", str(solutions_copy), "Relu", "Sigmoid", "--format", "json"]
+    env = {**os.environ, "GRADER_CACHE_DIR": str(cache)}
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            for _ in range(2)]
+    reports = []
+    for proc in runs:
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+        reports.append(json.loads(out))
+    assert [r["score"] for r in reports] == [16, 16]
+    assert not list((cache / "verdicts").glob("*/*.tmp"))
+    assert sorted(reused(check(solutions_copy, cache, "Relu", "Sigmoid"))) == ["Relu", "Sigmoid"]

@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("grader: interrupted", file=sys.stderr)
+        from grader.messages import choose_language, say
+        print(f"grader: {say('ui.interrupted', choose_language(getattr(args, 'lang', None)))}", file=sys.stderr)
         return 130
 
 

@@ -2,12 +2,30 @@
 
 Each column of W1 (784 weights) is one hidden unit's template, shown as a 28x28 image: the
 book's way of seeing what an Affine layer learnt. matplotlib is optional (the `plot` extra).
+Labels are in the report's language when an installed font has every glyph they need, and in
+English otherwise: a picture of empty boxes helps nobody.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from grader.messages import say
 from grader.results import Report
+
+# Fonts known to carry each script, most common first (Linux packages, then macOS and Windows).
+PREFERRED = {
+    "ja": ("Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic", "TakaoGothic",
+           "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "MS Gothic",
+           "Source Han Sans JP"),
+    "ko": ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "NanumBarunGothic", "Malgun Gothic",
+           "Apple SD Gothic Neo", "AppleGothic", "UnDotum", "Source Han Sans KR"),
+    "zh": ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+           "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Source Han Sans SC",
+           "AR PL UMing CN"),
+}
+
+# The pictures' words: message keys plot.<name>.
+LABELS = ("curve_title", "test_accuracy", "target", "iterations", "accuracy", "w1_title")
 
 
 class PlotUnavailable(Exception):
@@ -24,6 +42,49 @@ def _pyplot():
     return plt
 
 
+def _installed_fonts() -> list[tuple[str, str]]:
+    """(family name, file) of every font matplotlib knows."""
+    from matplotlib import font_manager
+    return [(f.name, f.fname) for f in font_manager.fontManager.ttflist]
+
+
+def covers(path: str, text: str) -> bool:
+    """Whether the font file has a glyph for every character of `text` (spaces aside)."""
+    try:
+        from matplotlib.ft2font import FT2Font
+        charmap = FT2Font(path).get_charmap()
+    except Exception:   # an unreadable font file is one that cannot draw the labels
+        return False
+    return all(ord(ch) in charmap for ch in text if not ch.isspace())
+
+
+def font_for(lang: str, text: str, fonts: list[tuple[str, str]] | None = None) -> str | None:
+    """The family to draw `text` with: a preferred font of `lang` with every glyph, else any
+    installed font with every glyph; None when no font can draw it."""
+    fonts = _installed_fonts() if fonts is None else fonts
+    by_name: dict[str, list[str]] = {}
+    for name, path in fonts:
+        by_name.setdefault(name, []).append(path)
+    ordered = [n for n in PREFERRED.get(lang, ()) if n in by_name]
+    ordered += sorted(n for n in by_name if n not in ordered)
+    for name in ordered:
+        if any(covers(path, text) for path in by_name[name]):
+            return name
+    return None
+
+
+def labels(lang: str, fonts: list[tuple[str, str]] | None = None) -> tuple[dict[str, str], str | None]:
+    """The plots' words in `lang` and the font family that draws them (None: matplotlib's own),
+    or the English words where no installed font has their glyphs."""
+    words = {name: say("plot." + name, lang) for name in LABELS}
+    if all(ch.isascii() for text in words.values() for ch in text):
+        return words, None
+    family = font_for(lang, "".join(words.values()), fonts)
+    if family is None:
+        return {name: say("plot." + name, "en") for name in LABELS}, None
+    return words, family
+
+
 def training_notes(report: Report) -> dict | None:
     for exercise in report.exercises:
         for check in exercise.checks:
@@ -32,25 +93,31 @@ def training_notes(report: Report) -> dict | None:
     return None
 
 
-def write_plots(report: Report, folder: Path) -> list[Path]:
+def write_plots(report: Report, folder: Path, lang: str = "en") -> list[Path]:
     """PNG files for the MNIST run in `report`; none when train_neuralnet did not run."""
     notes = training_notes(report)
     if notes is None:
         return []
     plt = _pyplot()
+    words, family = labels(lang)
+    style = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    with plt.rc_context(style):
+        return _draw(plt, notes, folder, words)
 
+
+def _draw(plt, notes: dict, folder: Path, words: dict[str, str]) -> list[Path]:
+    written = []
     iterations = [i for i, _ in notes["curve"]]
     accuracies = [a for _, a in notes["curve"]]
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(iterations, accuracies, marker=".", label="test accuracy")
-    ax.axhline(notes.get("target", 0.94), color="grey", linestyle="--", label="target")
-    ax.set_xlabel("iterations")
-    ax.set_ylabel("accuracy")
+    ax.plot(iterations, accuracies, marker=".", label=words["test_accuracy"])
+    ax.axhline(notes.get("target", 0.94), color="grey", linestyle="--", label=words["target"])
+    ax.set_xlabel(words["iterations"])
+    ax.set_ylabel(words["accuracy"])
     ax.set_ylim(0, 1)
     ax.legend(loc="lower right")
-    ax.set_title("train_neuralnet: learning curve")
+    ax.set_title(words["curve_title"])
     path = folder / "learning_curve.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
@@ -68,7 +135,7 @@ def write_plots(report: Report, folder: Path) -> list[Path]:
                 image = W1[:, k].reshape(28, 28)
                 limit = float(abs(image).max()) or 1.0
                 ax.imshow(image, cmap="bwr", vmin=-limit, vmax=limit)
-        fig.suptitle("W1: one 28x28 template per hidden unit")
+        fig.suptitle(words["w1_title"])
         path = folder / "W1.png"
         fig.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(fig)

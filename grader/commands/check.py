@@ -88,11 +88,11 @@ def seed_from(args, config) -> int:
         try:
             seed = int(raw)
         except ValueError:
-            raise UsageError(f"GRADER_SEED must be a whole number, not {raw!r}") from None
+            raise UsageError("err.seed_env", value=raw) from None
     else:
         seed = config.seed if config.seed is not None else 0
     if not 0 <= seed < 2**32:
-        raise UsageError(f"the seed must be a whole number from 0 to 4294967295, not {seed}")
+        raise UsageError("err.seed_range", seed=seed)
     return seed
 
 
@@ -118,7 +118,7 @@ def budgets_from(args, config):
         budgets.exercise = args.timeout  # MNIST training keeps its own budget (training_timeout)
     if getattr(args, "memory_mb", None) is not None:
         if args.memory_mb < 256:
-            raise UsageError("--memory-mb must be at least 256 (numpy alone needs about 100 MB)")
+            raise UsageError("err.memory_low")
         memory = args.memory_mb
     budgets.limits = Limits(memory_mb=memory, sandbox=getattr(args, "sandbox", None))
     return budgets
@@ -199,7 +199,7 @@ def _plot(report, folder: Path, lang: str) -> None:
     from grader.messages import say
     from grader.plots import PlotUnavailable, write_plots
     try:
-        files = write_plots(report, folder)
+        files = write_plots(report, folder, lang)
     except PlotUnavailable:
         print(f"grader: {say('ui.plot_needs_matplotlib', lang)}", file=sys.stderr)
         return

@@ -29,8 +29,21 @@ class UsageError(Exception):
         return say(self.key, lang, **self.params) if self.key in MESSAGES else self.key
 
 
+def language(value: str) -> str:
+    """--lang: ja, en, ko, zh, or any alias of them (ko_KR, zh-CN, ja_JP.UTF-8)."""
+    import argparse
+    from grader import i18n
+    code = i18n.normalize(value)
+    if code is None:
+        from grader.messages import say
+        raise argparse.ArgumentTypeError(say("err.unknown_language", HELP_LANGUAGE, name=value,
+                                             languages=", ".join(i18n.languages())))
+    return code
+
+
 def add_language_option(parser) -> None:
-    parser.add_argument("--lang", choices=("ja", "en"),
+    from grader import i18n
+    parser.add_argument("--lang", type=language, metavar="{" + ",".join(i18n.languages()) + "}",
                         help=tr("cli.lang"))
 
 

@@ -26,21 +26,19 @@ from grader.sandbox import processes
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("grade", help="grade every subfolder of SUBMISSIONS into a CSV gradebook",
-                            description="Grade every subfolder of SUBMISSIONS, each in its own process, "
-                                        "into a CSV gradebook. 提出フォルダをまとめて採点し、CSV の成績表を作ります。")
+    parser = sub.add_parser("grade", help=tr("cli.grade"), description=tr("cli.grade.description"))
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     parser.add_argument("--output", type=Path, required=True, metavar="CSV")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once (default 1)")
-    parser.add_argument("--seed", type=int, help="seed for every submission (default: $GRADER_SEED, the config, 0)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help=tr("cli.grade.jobs"))
+    parser.add_argument("--seed", type=int, help=tr("cli.grade.seed"))
     parser.add_argument("--config", type=Path, metavar="FILE")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time budget per exercise")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help=tr("cli.grade.timeout"))
     parser.add_argument("--sandbox", choices=("auto", "require", "off"), default=None,
-                        help="the workers' confinement, as for grader check")
+                        help=tr("cli.grade.sandbox"))
     parser.add_argument("--no-cache", action="store_true",
-                        help="grade every submission anew (by default an unchanged exercise keeps its verdict)")
+                        help=tr("cli.grade.no_cache"))
     parser.add_argument("--cap", type=float, default=None, metavar="SECONDS",
-                        help="wall-clock cap per submission (default: the run budget + 60 s)")
+                        help=tr("cli.grade.cap"))
     parser.add_argument("--shard", metavar="K/N", help=tr("cli.grade.shard"))
     add_language_option(parser)
     parser.set_defaults(func=run)
@@ -82,10 +80,10 @@ class Submission:
 
 def submissions_in(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise UsageError(f"not a folder: {folder}")
+        raise UsageError("err.not_folder", path=str(folder))
     found = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "__")))
     if not found:
-        raise UsageError(f"{folder} has no subfolders to grade")
+        raise UsageError("err.no_subfolders", path=str(folder))
     return found
 
 
@@ -206,7 +204,7 @@ def run(args) -> int:
 
     lang = choose_language(args.lang)
     if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError("err.jobs_low")
     shard = None
     if args.shard is not None:
         try:

@@ -18,6 +18,8 @@ def preload() -> None:
     for name in (*FORMATS.values(), "github", "live"):
         importlib.import_module(f"grader.report.{name}")
     importlib.import_module("grader.plots")
+    from grader import i18n
+    i18n.preload()
     importlib.import_module("rich.console")
 
 

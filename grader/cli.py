@@ -25,7 +25,32 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         importlib.import_module(f"grader.commands.{name}").register(sub)
     parser.set_defaults(_commands=sub.choices)
+    _localize(parser)
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, tr("cli.usage") + " " if prefix is None else prefix)
+
+
+def _localize(parser: argparse.ArgumentParser) -> None:
+    """argparse's own words (usage, the section titles, -h) in the help's language."""
+    parser.formatter_class = _Formatter
+    if parser.usage is None:
+        # Written out now: parse_intermixed_args cuts len("usage: ") off a usage it has to make.
+        prefix = tr("cli.usage") + " "
+        formatter = parser._get_formatter()
+        formatter.add_usage(None, parser._actions, parser._mutually_exclusive_groups, prefix)
+        parser.usage = formatter.format_help()[len(prefix):].rstrip("\n").replace("%", "%%")
+    parser._positionals.title = tr("cli.positionals")
+    parser._optionals.title = tr("cli.options")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = tr("cli.help")
+        elif isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _localize(command)
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
@@ -59,6 +84,17 @@ def _language_of(argv: list[str]) -> str:
     return choose_language(None)
 
 
+def _language_first(argv: list[str]) -> list[str]:
+    """`grader --lang ko list` as `grader list --lang ko`: the language may come before the command."""
+    if argv[:1] == ["--lang"] and len(argv) >= 2:
+        given, rest = argv[:2], argv[2:]
+    elif argv and argv[0].startswith("--lang="):
+        given, rest = argv[:1], argv[1:]
+    else:
+        return argv
+    return rest + given if rest and not rest[0].startswith("-") else rest
+
+
 def _private_memory() -> None:
     """No process of this uid may read this one's memory or environment through /proc or ptrace
     (the workers are walled off already; this holds even where their sandbox is incomplete)."""
@@ -77,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     never_fail()  # a cp932 or cp1252 console: a character it cannot show is never a crash
     argv = sys.argv[1:] if argv is None else list(argv)
     common.HELP_LANGUAGE = _language_of(argv)
+    argv = _language_first(argv)
     parser = build_parser()
     try:
         args = parse(parser, argv)

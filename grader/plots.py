@@ -42,10 +42,33 @@ def _pyplot():
     return plt
 
 
+# matplotlib's own fallback maps every character to one placeholder glyph: boxes by design.
+NOT_A_FONT = ("Last Resort",)
+
+
 def _installed_fonts() -> list[tuple[str, str]]:
-    """(family name, file) of every font matplotlib knows."""
+    """(family name, file) of every font matplotlib knows, then of system fonts installed since
+    matplotlib cached its list (a `apt install fonts-noto-cjk` after the first plot)."""
     from matplotlib import font_manager
-    return [(f.name, f.fname) for f in font_manager.fontManager.ttflist]
+    known = [(f.name, f.fname) for f in font_manager.fontManager.ttflist]
+    seen = {path for _, path in known}
+    try:
+        newer = [path for path in font_manager.findSystemFonts() if path not in seen]
+    except Exception:
+        newer = []
+    for path in newer:
+        try:
+            known.append((font_manager.get_font(path).family_name, path))
+        except Exception:
+            continue
+    return known
+
+
+def _register(path: str) -> None:
+    """Make a font matplotlib had not cached usable by its family name."""
+    from matplotlib import font_manager
+    if all(f.fname != path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
 
 
 def covers(path: str, text: str) -> bool:
@@ -58,31 +81,38 @@ def covers(path: str, text: str) -> bool:
     return all(ord(ch) in charmap for ch in text if not ch.isspace())
 
 
-def font_for(lang: str, text: str, fonts: list[tuple[str, str]] | None = None) -> str | None:
-    """The family to draw `text` with: a preferred font of `lang` with every glyph, else any
+def font_for(lang: str, text: str, fonts: list[tuple[str, str]] | None = None) -> tuple[str, str] | None:
+    """(family, file) to draw `text` with: a preferred font of `lang` with every glyph, else any
     installed font with every glyph; None when no font can draw it."""
     fonts = _installed_fonts() if fonts is None else fonts
     by_name: dict[str, list[str]] = {}
     for name, path in fonts:
-        by_name.setdefault(name, []).append(path)
+        if not name.startswith(NOT_A_FONT):
+            by_name.setdefault(name, []).append(path)
     ordered = [n for n in PREFERRED.get(lang, ()) if n in by_name]
     ordered += sorted(n for n in by_name if n not in ordered)
     for name in ordered:
-        if any(covers(path, text) for path in by_name[name]):
-            return name
+        for path in by_name[name]:
+            if covers(path, text):
+                return name, path
     return None
+
+
+def _choose(lang: str, fonts=None) -> tuple[dict[str, str], tuple[str, str] | None]:
+    words = {name: say("plot." + name, lang) for name in LABELS}
+    if all(ch.isascii() for text in words.values() for ch in text):
+        return words, None
+    found = font_for(lang, "".join(words.values()), fonts)
+    if found is None:
+        return {name: say("plot." + name, "en") for name in LABELS}, None
+    return words, found
 
 
 def labels(lang: str, fonts: list[tuple[str, str]] | None = None) -> tuple[dict[str, str], str | None]:
     """The plots' words in `lang` and the font family that draws them (None: matplotlib's own),
     or the English words where no installed font has their glyphs."""
-    words = {name: say("plot." + name, lang) for name in LABELS}
-    if all(ch.isascii() for text in words.values() for ch in text):
-        return words, None
-    family = font_for(lang, "".join(words.values()), fonts)
-    if family is None:
-        return {name: say("plot." + name, "en") for name in LABELS}, None
-    return words, family
+    words, found = _choose(lang, fonts)
+    return words, found[0] if found else None
 
 
 def training_notes(report: Report) -> dict | None:
@@ -99,7 +129,11 @@ def write_plots(report: Report, folder: Path, lang: str = "en") -> list[Path]:
     if notes is None:
         return []
     plt = _pyplot()
-    words, family = labels(lang)
+    words, found = _choose(lang)
+    family = None
+    if found is not None:
+        family = found[0]
+        _register(found[1])
     style = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
     folder.mkdir(parents=True, exist_ok=True)
     with plt.rc_context(style):

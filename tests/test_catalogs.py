@@ -20,6 +20,10 @@ def catalog(lang):
     return {e.msgid: e for e in po.read(extract.catalog_path(lang))[1]}
 
 
+def test_the_four_languages_ship():
+    assert {"ja", "en", "ko", "zh"} <= set(LANGUAGES)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_message_is_missing(lang):
     have = {key for key, entry in catalog(lang).items() if entry.translated}

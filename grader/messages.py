@@ -4,6 +4,10 @@ Checks produce Message(key, params); writers call `text(message, lang)` or `say(
 The sentences themselves live in grader/i18n/locale/<language>/LC_MESSAGES/grader.po (Japanese,
 English, Korean, Simplified Chinese); a key missing from one language is a test failure
 (tests/test_catalogs.py), and at run time falls back to English, then to the key itself.
+
+A new message: add `msgid "your.key"` with its text to each catalog (or put the texts in a file as
+MESSAGES = {"your.key": {"en": ..., "ja": ..., "ko": ..., "zh": ...}} and run
+`python tools/i18n_from_dicts.py --file that.py`), then `python -m grader.i18n.po`.
 """
 from __future__ import annotations
 

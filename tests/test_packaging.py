@@ -46,3 +46,11 @@ def test_console_script_checks_from_anywhere(tmp_path):
     out = subprocess.run([exe, "check", str(SOLUTIONS), "MulLayer", "--format", "json"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+def test_wheel_carries_the_compiled_catalogs():
+    files = installed_files()
+    if not any(f.startswith("grader/_data/") for f in files):
+        pytest.skip("an editable install keeps the catalogs in the source tree")
+    for catalog in ("ja", "en", "ko", "zh_CN"):
+        assert f"grader/i18n/locale/{catalog}/LC_MESSAGES/grader.mo" in files, catalog

@@ -164,3 +164,48 @@ def test_bad_files_tables_are_exit_2_with_the_key_named(tmp_path, capsys, table,
     assert main(["check", str(SOLUTIONS), "MulLayer", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert complaint in err and str(config) in err and "Traceback" not in err
+
+
+# ---- the other commands follow the layout ------------------------------------------------------
+
+def test_watch_follows_the_books_folders(book):
+    from grader.commands.watch import affected_exercises, snapshot, watched
+    root, dirs = watched(book)
+    files = snapshot(root, dirs)
+    assert root == book.parent.resolve()
+    assert {"ch05/layer_naive.py", "common/layers.py", "ch05/two_layer_net.py"} <= set(files)
+    changed = affected_exercises(["common/layers.py"], detect(book))
+    assert changed == ["Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "TwoLayerNet", "train_neuralnet"]
+    assert affected_exercises(["ch05/layer_naive.py"], detect(book)) == ["MulLayer", "AddLayer", "buy_apple_orange"]
+    assert affected_exercises(["common/functions.py"], detect(book))[0] == "MulLayer"
+
+
+def test_check_from_inside_the_books_ch05(book, capsys, monkeypatch):
+    monkeypatch.chdir(book)
+    code = main(["check", "MulLayer", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["extra_data"]["layout"]["kind"] == "book"
+
+
+def test_list_shows_the_layouts_files(book, capsys):
+    mutate(book.parent, "common/layers.py", "class Relu:", "class ReLU:")
+    assert main(["list", str(book), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "common/layers.py" in out and "ch05/layer_naive.py" in out
+
+
+def test_a_syntax_error_in_common_layers_is_said_once_naming_it(book, capsys):
+    mutate(book.parent, "common/layers.py", "class Sigmoid:", "class Sigmoid(:")
+    _, report = run_json(capsys, book, "Relu", "Affine")
+    for exercise in ("Relu", "Affine"):
+        state, file, output = by_exercise(report)[exercise]
+        assert state == "error" and file == "common/layers.py"
+        assert "common/layers.py could not be imported: SyntaxError at line" in output
+
+
+def test_a_shift_jis_common_layers_is_one_clear_error(book, capsys):
+    path = book.parent / "common" / "layers.py"
+    path.write_bytes(("# 誤差逆伝播法のレイヤ\n" + path.read_text(encoding="utf-8")).encode("cp932", "replace"))
+    _, report = run_json(capsys, book, "Relu")
+    state, file, output = by_exercise(report)["Relu"]
+    assert state == "error" and file == "common/layers.py" and "common/layers.py is not UTF-8" in output

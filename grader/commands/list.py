@@ -59,7 +59,7 @@ def run(args) -> int:
         exercise = catalog.BY_ID[result.exercise]
         marker = " ←" if upcoming is not None and result.exercise == upcoming.exercise else ""
         cells = [str(number), result.exercise + marker] + ([exercise.title[lang]] if with_topic else [])
-        table.add_row(*cells, exercise.file, state_text(result.state, lang),
+        table.add_row(*cells, result.file, state_text(result.state, lang),
                       f"{result.score:g}/{result.max_score:g}")
     console.print(Fitted(table))
     if upcoming is None:

@@ -23,14 +23,25 @@ def register(sub) -> None:
     parser.set_defaults(func=run)
 
 
-def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
+def watched(folder: Path) -> tuple[Path, tuple[str, ...]]:
+    """The root and the folders under it whose .py files the submission's layout uses: the folder
+    itself, or the book's ch05/ and common/."""
+    from grader.layout import detect
+    layout = detect(folder)
+    dirs = [*layout.import_dirs, *(Path(h.file).parent.as_posix() for h in layout.homes.values())]
+    return layout.root, tuple(dict.fromkeys(dirs))
+
+
+def snapshot(folder: Path, dirs: tuple[str, ...] = (".",)) -> dict[str, tuple[int, int, str]]:
+    """{file under `folder`, '/'-separated: (mtime, size, "")} for the .py files in `dirs`."""
     found = {}
-    for path in sorted(folder.glob("*.py")):
-        try:
-            stat = path.stat()
-            found[path.name] = (stat.st_mtime_ns, stat.st_size, "")
-        except OSError:
-            continue
+    for directory in dirs:
+        for path in sorted((folder / directory).glob("*.py")):
+            try:
+                stat = path.stat()
+                found[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_size, "")
+            except (OSError, ValueError):
+                continue
     return found
 
 
@@ -54,12 +65,14 @@ def changed_files(folder: Path, before: dict, after: dict, hashes: dict) -> list
     return changed
 
 
-def affected_exercises(files: list[str]) -> list[str]:
-    """Exercises in the changed files, and every exercise that depends on one of them."""
+def affected_exercises(files: list[str], layout=None) -> list[str]:
+    """Exercises in the changed files, and every exercise that depends on one of them. `layout`
+    (grader.layout) says which file holds each class; the flat folder's files by default."""
     from grader import catalog
-    if "functions.py" in files:  # every layer imports it
+    if any(Path(f).name == "functions.py" for f in files):  # every layer imports it
         return list(catalog.ORDER)
-    hit = {e.id for e in catalog.EXERCISES if e.file in files}
+    hit = {e.id for e in catalog.EXERCISES
+           if (layout.exercise_file(e.id) if layout is not None else e.file) in files}
     grew = True
     while grew:
         more = {e.id for e in catalog.EXERCISES if set(e.depends_on) & hit} - hit
@@ -93,17 +106,19 @@ def run(args) -> int:
         runs += 1
 
     console.print(say("ui.watch_start", lang, path=str(folder)), style="bold")
-    before = snapshot(folder)
-    hashes = {name: _digest(folder / name) for name in before}
+    root, dirs = watched(folder)
+    before = snapshot(root, dirs)
+    hashes = {name: _digest(root / name) for name in before}
     check(None)
     try:
         while args.max_runs is None or runs < args.max_runs:
             time.sleep(args.interval)
-            after = snapshot(folder)
-            files = changed_files(folder, before, after, hashes)
+            after = snapshot(root, dirs)
+            files = changed_files(root, before, after, hashes)
             before = after
             if files:
-                exercises = affected_exercises(files)
+                from grader.layout import detect
+                exercises = affected_exercises(files, detect(folder))
                 if exercises:
                     console.rule(say("ui.watch_changed", lang, files=", ".join(files),
                                      exercises=", ".join(exercises)))

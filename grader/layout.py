@@ -12,6 +12,7 @@ read with `ast`; nothing here runs student code.
 from __future__ import annotations
 
 import ast
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,19 @@ FLAT_FILES = {
 NAMES = tuple(FLAT_FILES)
 LAYER_CLASSES = ("Relu", "Sigmoid", "Affine", "SoftmaxWithLoss")
 BOOK_CHAPTER = "ch05"
+
+
+NEAR_CUTOFF = 0.75   # "backword"/"backward" 0.88, "foward"/"forward" 0.92; "AddLayer"/"MulLayer" 0.63
+
+
+def closest(want: str, names) -> str | None:
+    """The name among `names` that is `want` misspelt: the same but for case, or close enough."""
+    names = [n for n in names if n != want]
+    same_case = [n for n in names if n.lower() == want.lower()]
+    if same_case:
+        return same_case[0]
+    close = difflib.get_close_matches(want, names, n=1, cutoff=NEAR_CUTOFF)
+    return close[0] if close else None
 
 
 def name_of_exercise(exercise_id: str) -> str:
@@ -217,7 +231,10 @@ def _build(kind: str, root: Path, chapter: Path, import_dirs: tuple, candidates:
         own = candidates[name]
         order = ([imported[name]] if name in imported and name not in fixed else []) + own
         found = next((f for f in order if _defines(defined(f), name)), None)
-        if found is None and search and name not in fixed:
+        # `class ReLU` where Relu belongs is the student's Relu, misnamed: say so, rather than
+        # grade a Relu from some other file.
+        misnamed = closest(name, defined(order[0]).classes) is not None
+        if found is None and search and name not in fixed and not misnamed:
             elsewhere = [f for f in others if f not in own and _defines(defined(f), name)]
             if elsewhere:
                 found = elsewhere[0]

@@ -6,23 +6,9 @@ is never run here); the verdict is `failed`, pointing at the line of the near na
 """
 from __future__ import annotations
 
-import difflib
-
 from grader import catalog
-from grader.layout import Layout, name_of_exercise, read_definitions
+from grader.layout import Layout, closest, name_of_exercise, read_definitions
 from grader.results import Message, SourceLine
-
-CUTOFF = 0.75   # "backword"/"backward" 0.88, "foward"/"forward" 0.92; "AddLayer"/"MulLayer" 0.63
-
-
-def closest(want: str, names) -> str | None:
-    """The name among `names` that is `want` misspelt: the same but for case, or close enough."""
-    names = [n for n in names if n != want]
-    same_case = [n for n in names if n.lower() == want.lower()]
-    if same_case:
-        return same_case[0]
-    close = difflib.get_close_matches(want, names, n=1, cutoff=CUTOFF)
-    return close[0] if close else None
 
 
 def _needed(exercise: catalog.Exercise) -> tuple[str, tuple[str, ...]] | None:

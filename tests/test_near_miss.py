@@ -75,3 +75,13 @@ def test_the_network_is_checked_for_its_gradient_method(solutions_copy, capsys):
 ])
 def test_closest(want, names, near):
     assert closest(want, names) == near
+
+
+def test_a_misnamed_class_is_not_replaced_by_one_from_another_file(solutions_copy, capsys):
+    """layers.py has ReLU, an old copy beside it has Relu: the student's own file is the news."""
+    (solutions_copy / "layers_old.py").write_text((solutions_copy / "layers.py").read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+    mutate(solutions_copy, "layers.py", "class Relu:", "class ReLU:")
+    _, report = run_json(capsys, solutions_copy, "Relu")
+    state, file, output = by_exercise(report)["Relu"]
+    assert state == "failed" and file == "layers.py" and "it has ReLU" in output

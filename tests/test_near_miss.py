@@ -85,3 +85,11 @@ def test_a_misnamed_class_is_not_replaced_by_one_from_another_file(solutions_cop
     _, report = run_json(capsys, solutions_copy, "Relu")
     state, file, output = by_exercise(report)["Relu"]
     assert state == "failed" and file == "layers.py" and "it has ReLU" in output
+
+
+def test_the_rich_panel_gives_the_rename_and_no_unrelated_hint(solutions_copy, capsys):
+    from grader.cli import main
+    mutate(solutions_copy, "layers.py", "class Relu:", "class ReLU:")
+    main(["check", str(solutions_copy), "Relu", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert "class ReLU:" in out and "Hint:" not in out

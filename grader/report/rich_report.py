@@ -180,7 +180,9 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
         # The exercise's hints are about its methods, not about why its file cannot be used.
         title = str(check.message.params.get("file") or exercise.file)
     else:
-        hint = _first_hint(exercise.exercise, lang)
+        # A misnamed class or method: the rename is the whole advice.
+        renamed = check.message is not None and check.message.key.startswith("near_miss")
+        hint = "" if renamed else _first_hint(exercise.exercise, lang)
         if hint:
             body.append(f"{say('ui.hint', lang)}: {hint}", style="green")
         title = f"{exercise.exercise}.{check.check} ({exercise.file})"

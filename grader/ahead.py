@@ -19,18 +19,18 @@ class Ahead:
     """One exercise run on a background thread with a worker of its own."""
 
     def __init__(self, submission: Path, limits: Limits,
-                 run_exercise: Callable[[WorkerSession], ExerciseResult]):
+                 run_exercise: Callable[[WorkerSession], ExerciseResult], import_dirs: tuple = (".",)):
         self._result: ExerciseResult | None = None
         self._error: BaseException | None = None
         self._session: WorkerSession | None = None
         self._started = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(submission, limits, run_exercise),
+        self._thread = threading.Thread(target=self._run, args=(submission, limits, run_exercise, import_dirs),
                                         name="grader-ahead", daemon=True)
         self._thread.start()
 
-    def _run(self, submission, limits, run_exercise) -> None:
+    def _run(self, submission, limits, run_exercise, import_dirs) -> None:
         try:
-            self._session = WorkerSession(submission, limits)
+            self._session = WorkerSession(submission, limits, import_dirs=import_dirs)
             self._started.set()
             self._result = run_exercise(self._session)
         except BaseException as exc:  # surfaced by result(), never lost

@@ -169,13 +169,12 @@ def _start_training_ahead(layout: Layout, selected: list, settings: Settings, bu
     if TRAINING not in selected or len(selected) == 1 or cores_for_this_run() < 2:
         return None
     exercise = catalog.with_points(catalog.BY_ID[TRAINING], (points or {}).get(TRAINING))
-    if layout.import_dirs != (".",):
-        return None  # Ahead starts its worker with the default import folders only
     if not layout.path_of("TwoLayerNet").is_file() or (problems or {}).keys() & _files_needed(exercise, layout):
         return None
     deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
     return Ahead(layout.root, budgets.limits,
-                 lambda session: _run_exercise(exercise, session, settings, deadline, layout))
+                 lambda session: _run_exercise(exercise, session, settings, deadline, layout),
+                 import_dirs=layout.import_dirs)
 
 
 _files_needed = verdicts.files_needed

@@ -6,8 +6,10 @@ answers at once.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
+import re
 import sys
 
 from grader.commands import common
@@ -34,6 +36,31 @@ class _Formatter(argparse.HelpFormatter):
         return super().add_usage(usage, actions, groups, tr("cli.usage") + " " if prefix is None else prefix)
 
 
+# argparse's complaints (CPython ships them untranslated, in English): the message key cli.err.<kind>.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"unrecognized arguments: (?P<args>.*)"), "unrecognized"),
+    (re.compile(r"the following arguments are required: (?P<args>.*)"), "required"),
+    (re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)"),
+     "choice"),
+    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "one_argument"),
+    (re.compile(r"argument (?P<argument>\S+): invalid \S+ value: (?P<value>.*)"), "invalid_value"),
+    (re.compile(r"argument (?P<argument>\S+): not allowed with argument (?P<other>\S+)"), "not_allowed"),
+    (re.compile(r"argument (?P<argument>\S+): (?P<reason>.*)"), "argument"),
+)
+
+
+def _error(parser: argparse.ArgumentParser, message: str):
+    """argparse's error(), in the help's language: usage, then one line, exit 2."""
+    from grader.messages import say
+    for pattern, kind in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            message = say("cli.err." + kind, common.HELP_LANGUAGE, **match.groupdict())
+            break
+    parser.print_usage(sys.stderr)
+    parser.exit(2, f"{parser.prog}: {tr('cli.error')}: {message}\n")
+
+
 def _localize(parser: argparse.ArgumentParser) -> None:
     """argparse's own words (usage, the section titles, -h) in the help's language."""
     parser.formatter_class = _Formatter
@@ -43,6 +70,7 @@ def _localize(parser: argparse.ArgumentParser) -> None:
         formatter = parser._get_formatter()
         formatter.add_usage(None, parser._actions, parser._mutually_exclusive_groups, prefix)
         parser.usage = formatter.format_help()[len(prefix):].rstrip("\n").replace("%", "%%")
+    parser.error = functools.partial(_error, parser)
     parser._positionals.title = tr("cli.positionals")
     parser._optionals.title = tr("cli.options")
     for action in parser._actions:

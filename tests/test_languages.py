@@ -169,3 +169,16 @@ def test_notebook_takes_lang():
     assert report.lang == "zh"
     assert "得分" in report._repr_mimebundle_()["text/plain"]
 
+
+
+@pytest.mark.parametrize("argv, lang, expected", [
+    (["check", "--bogus"], "ko", "grader check: 오류: 알 수 없는 인수가 있습니다: --bogus"),
+    (["check", "--bogus"], "zh", "grader check: 错误: 无法识别的参数：--bogus"),
+    (["check", "--bogus"], "en", "grader check: error: unrecognized arguments: --bogus"),
+    (["hint"], "zh", "grader hint: 错误: 缺少以下必需参数：EXERCISE"),
+    (["check", "--seed", "x"], "ko", "grader check: 오류: 인수 --seed: 값 'x'은(는) 쓸 수 없습니다"),
+    (["hint", "Relu", "--more", "--level", "2"], "ja", "grader hint: エラー: 引数 --level は --more と一緒には使えません"),
+])
+def test_argparse_errors_in_the_chosen_language(argv, lang, expected, capsys):
+    assert main([*argv, "--lang", lang]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == expected

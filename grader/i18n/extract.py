@@ -44,9 +44,11 @@ PLURAL_FORMS = {
 
 def families() -> dict[str, tuple[str, ...]]:
     """Keys made at run time from a prefix and a value: the values each prefix can take."""
+    from grader.cli import _ARGPARSE_ERRORS
     from grader.plots import LABELS
     from grader.results import State
     return {
+        "cli.err.": tuple(kind for _, kind in _ARGPARSE_ERRORS),
         "state.": tuple(s.value for s in State),
         "ui.layout.": ("flat", "book", "course"),
         "ui.apple.": ("function", "script", "wired"),

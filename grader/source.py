@@ -4,7 +4,8 @@ parses a student's file.
 Python decides a file's encoding from a byte-order mark or a PEP 263 coding line, else UTF-8, and
 counts lines at \\n, \\r\\n and \\r alone (not at the form feeds and Unicode separators that
 `str.splitlines` also splits on). Reading the same way keeps the line numbers the worker reports
-pointing at the same text here.
+pointing at the same text here. Python never decodes comments either, so a file whose only
+non-UTF-8 bytes are in comments is read (with U+FFFD there), as Python imports it.
 
 The parent must survive any file: `ast.parse` raises RecursionError or MemoryError on deeply nested
 code, and Python 3.10 crashes outright on a 200,000-term sum. So a file is parsed only after a
@@ -146,6 +147,21 @@ def guess_encoding(data: bytes) -> str | None:
     return best
 
 
+def read_utf8(path: Path, name: str | None = None) -> str:
+    """The text of a file about to be rewritten (grader reset), which is written back as UTF-8:
+    only a file that is UTF-8 throughout (a BOM is dropped) is read. Bytes in comments that
+    Python would skip, or a coding line naming another encoding, would not survive the rewrite."""
+    name = name or Path(path).name
+    data = read_bytes(path, name)
+    try:
+        return _lf(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        guess = guess_encoding(data)
+        if guess is None:
+            raise SourceProblem("source_not_utf8_unknown", file=name) from None
+        raise SourceProblem("source_not_utf8", file=name, encoding=guess) from None
+
+
 def lines(path: Path) -> list[str]:
     """The file's lines as Python numbers them (line n is `lines[n - 1]`); [] when it cannot be read."""
     try:
@@ -222,8 +238,10 @@ def _too_complex(text: str) -> int | None:
                 count += sum(tok.string.count(c) for c in "+-*/%@&|^~<>.([{:=!") + len(tok.string.split())
             if count > MAX_OPERATORS:
                 return start
-    except (tokenize.TokenError, SyntaxError) as exc:   # IndentationError is a SyntaxError
-        raise SyntaxError(str(exc)) from None
+    except tokenize.TokenError as exc:   # ("EOF in multi-line statement", (line, column))
+        error = SyntaxError(exc.args[0])
+        error.lineno = exc.args[1][0] if len(exc.args) > 1 else None
+        raise error from None
     return None
 
 

@@ -125,6 +125,11 @@ def test_a_syntax_error_is_left_to_the_worker(tmp_path):
     assert source.problem(path) is None
     with pytest.raises(SyntaxError):
         source.parse(path)
+    unclosed = write(tmp_path, b"import numpy as np\nx = np.sum(\n    1,\n", "unclosed.py")
+    assert source.problem(unclosed) is None
+    with pytest.raises(SyntaxError) as caught:
+        source.parse(unclosed)
+    assert caught.value.lineno in (2, 4)   # where the bracket opened, or where the file ended
 
 
 def test_empty_files(tmp_path):

@@ -40,6 +40,33 @@ def test_reset_refuses_a_file_it_cannot_parse(tmp_path, capsys):
     assert not list(folder.glob("*.bak"))
 
 
+def test_reset_never_rewrites_a_file_it_cannot_keep(tmp_path, capsys):
+    """A Shift_JIS file would lose its bytes when written back as UTF-8: refused, untouched."""
+    folder = copy_submission(SOLUTIONS, tmp_path / "mine")
+    data = ("# 誤差逆伝播法\n" + (folder / "layers.py").read_text(encoding="utf-8").replace("·", ".")).encode("cp932")
+    (folder / "layers.py").write_bytes(data)
+    assert main(["reset", "relu", str(folder), "--lang", "en"]) == 2
+    assert "layers.py is not UTF-8 (it looks like Shift_JIS)" in capsys.readouterr().err
+    assert (folder / "layers.py").read_bytes() == data and not list(folder.glob("*.bak"))
+
+
+def test_reset_reads_bom_and_crlf_files(tmp_path, capsys):
+    folder = copy_submission(SOLUTIONS, tmp_path / "mine")
+    text = (folder / "layers.py").read_text(encoding="utf-8")
+    (folder / "layers.py").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert main(["reset", "relu", str(folder)]) == 0
+    after = (folder / "layers.py").read_text(encoding="utf-8")
+    assert "write Relu.forward" in after and "self.out = out" in after
+
+
+def test_reset_refuses_a_pathological_file(tmp_path, capsys):
+    folder = copy_submission(SOLUTIONS, tmp_path / "mine")
+    with open(folder / "layers.py", "a", encoding="utf-8") as fh:
+        fh.write("x = " + "+".join(["1"] * 200_000) + "\n")
+    assert main(["reset", "relu", str(folder), "--lang", "en"]) == 2
+    assert "too complex to read safely" in capsys.readouterr().err
+
+
 def test_hint_steps_are_remembered(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
     assert main(["hint", "Affine", "--lang", "en"]) == 0

@@ -36,17 +36,19 @@ def write_backup(path: Path, text: str) -> Path:
 
 def reset_exercise(exercise, folder: Path) -> Path:
     """Rewrite the exercise's file with its stub bodies restored; returns the backup's path."""
-    import ast
-
+    from grader import source
     from grader.stubs import defined_names, stub_source
 
     path = folder / exercise.file
     regular_file(path)
-    original = path.read_text(encoding="utf-8")
     try:
-        missing = [name for name in exercise.writes if name not in defined_names(ast.parse(original))]
+        original = source.read_utf8(path, exercise.file)
+        tree = source.parse_text(original, exercise.file)
+    except source.SourceProblem as exc:
+        raise UsageError(exc.message.key, **exc.message.params) from None
     except SyntaxError as exc:
         raise UsageError("err.reset_syntax", path=str(path), line=exc.lineno or 0) from None
+    missing = [name for name in exercise.writes if name not in defined_names(tree)]
     if missing:
         raise UsageError("err.reset_missing", path=str(path), names=", ".join(missing))
     updated = stub_source(original, exercise.file, only=set(exercise.writes))

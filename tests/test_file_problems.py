@@ -162,8 +162,9 @@ def test_a_huge_file_through_the_real_command(submission):
     """Over the snapshot's cap, the worker never gets the submission at all: one line, exit 2."""
     with open(submission / "two_layer_net.py", "a", encoding="utf-8") as fh:
         fh.write("#" * (1 << 20) + "\n")
-    proc = subprocess.run([sys.executable, "-m", "grader", "check", str(submission), "--format", "json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    # Without stored verdicts, so that a worker (and its snapshot) is needed.
+    proc = subprocess.run([sys.executable, "-m", "grader", "check", str(submission), "--format", "json",
+                           "--no-cache"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "two_layer_net.py" in proc.stderr
     assert "Traceback" not in proc.stderr

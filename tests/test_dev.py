@@ -49,5 +49,6 @@ def test_student_copy_readme_names_no_command_that_needs_tests(tmp_path):
     assert main(["dev", "student-copy", str(target), "--root", str(ROOT)]) == 0
     readme = (target / "README.md").read_text(encoding="utf-8")
     assert "pytest" not in readme and "own tests" not in readme and "テストを実行" not in readme
+    assert "자체의 테스트" not in readme and "自身的测试" not in readme
     assert readme.split("```")[1].strip().endswith("grader check")
     assert not (target / "BENCHMARKS.md").exists()

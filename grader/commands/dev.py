@@ -12,13 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.commands.common import EXIT_FAILED, EXIT_PASSED, UsageError
+from grader.commands.common import EXIT_FAILED, EXIT_PASSED, UsageError, tr
 
 LEFT_OUT = ("solutions", "tests", "bench", ".git", ".ci", "build", "dist", "BENCHMARKS.md")
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("dev", help="maintainer commands: check the course, make a student copy")
+    # Listed in every language's `grader --help`; the maintainer's commands themselves speak English.
+    parser = sub.add_parser("dev", help=tr("cli.dev"))
     dev = parser.add_subparsers(dest="dev_command", metavar="DEV_COMMAND", required=True)
     check = dev.add_parser("check", help="stubs match solutions; stubs not started; solutions pass")
     check.add_argument("--root", type=Path, default=Path.cwd(), help="the course repository (default .)")
@@ -83,6 +84,8 @@ _TESTS_ONLY = {
         "(all `not_started` until you write them).",
     "課題を採点し (まだ何も書いていなければ全部「未着手」です)、\n2 つ目でテスト用の追加パッケージを入れてこのツール自身のテストを実行します。":
         "課題を採点します (まだ何も書いていなければ全部「未着手」です)。",
+    "두 번째 명령은 테스트용 패키지를 설치하고 이 도구 자체의 테스트를 실행합니다.\n": "",
+    "第二条命令安装测试用的依赖，并运行这个工具自身的测试。\n": "",
 }
 
 

@@ -84,7 +84,7 @@ def grade_batch(jobs: int, count: int = 20) -> float | None:
         folder = Path(tmp) / "submissions"
         for i in range(count):
             shutil.copytree(SOLUTIONS, folder / f"student{i:02d}")
-        return timed(GRADER + ["grade", str(folder), "--output", str(Path(tmp) / "gradebook.csv"),
+        return timed(GRADER + ["grade", str(folder), "--no-cache", "--output", str(Path(tmp) / "gradebook.csv"),
                                "--jobs", str(jobs)], ok=(0, 1))
 
 
@@ -97,7 +97,7 @@ def floor_seconds(steps: int) -> float:
 
 
 def sandbox_summary() -> str:
-    out = subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer", "--format", "json"],
+    out = subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer", "--format", "json", "--no-cache"],
                          capture_output=True, text=True, check=True)
     sandbox = json.loads(out.stdout).get("extra_data", {}).get("sandbox") or {}
     return sandbox.get("summary", "none")
@@ -162,8 +162,10 @@ def main() -> None:
     print("grader check solutions, with and without the sandbox ...", flush=True)
     with_sandbox, without = [], []
     for _ in range(args.runs):  # interleaved, so a slow spell of the machine hits both
-        with_sandbox.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json"]))
-        without.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--sandbox", "off"]))
+        # --no-cache: every run grades (stored verdicts are measured separately below)
+        with_sandbox.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--no-cache"]))
+        without.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--no-cache",
+                                       "--sandbox", "off"]))
     results["check"], results["check_off"] = stats(with_sandbox), stats(without)
     results["sandbox"] = {"summary": sandbox_summary()}
     steps = training_at_seeds([0])[0]["iterations"]
@@ -178,7 +180,7 @@ def main() -> None:
             GRADER + ["check", str(SOLUTIONS), "--format", "json"], env=env)))
         results["list"] = stats(repeat(args.runs, lambda: timed(GRADER + ["list", str(SOLUTIONS)], env=env)))
     print("grader check solutions Affine ...", flush=True)
-    results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "Affine", "--format", "json"])))
+    results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "Affine", "--format", "json", "--no-cache"])))
     print("grader --help ...", flush=True)
     results["help"] = stats(repeat(args.runs * 2, lambda: timed(GRADER + ["--help"])))
     print("load_mnist from the cache ...", flush=True)
@@ -246,7 +248,7 @@ def write_markdown(path: Path, results: dict, grade: dict, seeds: list, phase_ro
             lines.append(f"| --jobs {jobs} | {statistics.median(samples):.1f} | {runs} |")
         if 1 in grade and 2 in grade:
             ratio = statistics.median(grade[2]) / statistics.median(grade[1])
-            lines.append(f"\n2 jobs take {ratio:.1%} of the time of 1 job, medians (goal ≤ 60%).")
+            lines.append(f"\n2 jobs take {ratio:.1%} of the time of 1 job, medians (goal ≤ 55%).")
         lines.append("")
     lines += ["MNIST target (0.94) reached by the solutions:", "",
               "| seed | state | iterations | test accuracy |", "|---|---|---|---|"]

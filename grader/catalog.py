@@ -30,6 +30,15 @@ class Exercise:
     hints: tuple[_t, ...] = ()      # each hint[lang], gentlest first
     writes: tuple[str, ...] = ()    # what the student writes: "Class.method" or "function"
     section: str = ""               # where the book explains it
+    # The checks of its dependencies this exercise actually relies on ("Affine.backward"); a
+    # dependency named in none of them must pass whole. A failing check of a dependency that is
+    # not relied on costs its own points only: this exercise runs without it (see `needs`).
+    uses: tuple[str, ...] = ()
+
+    def needs(self, dependency: str) -> tuple[str, ...] | None:
+        """The checks of `dependency` that must pass for this exercise to run; None: all of them."""
+        named = tuple(u.split(".", 1)[1] for u in self.uses if u.split(".", 1)[0] == dependency)
+        return named or None
 
     @property
     def points(self) -> float:
@@ -76,7 +85,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "Affine", "layers.py",
         _t("title.Affine"),
         _checks(("forward", 5), ("backward", 8), ("tensor_input", 4)),
-        hints=(_t("hint.Affine.1"), _t("hint.Affine.2"), _t("hint.Affine.3"), _t("hint.Affine.4")),
+        hints=(_t("hint.Affine.1"), _t("hint.Affine.2"), _t("hint.Affine.3"), _t("hint.Affine.4"),
+               _t("hint.Affine.5")),
         writes=("Affine.forward", "Affine.backward"), section="5.6.2"),
     Exercise(
         "SoftmaxWithLoss", "layers.py",
@@ -90,7 +100,11 @@ EXERCISES: tuple[Exercise, ...] = (
         _checks(("small_network", 9), ("full_network", 8)),
         depends_on=("Affine", "Relu", "SoftmaxWithLoss"),
         hints=(_t("hint.TwoLayerNet.1"), _t("hint.TwoLayerNet.2"), _t("hint.TwoLayerNet.3")),
-        writes=("TwoLayerNet.gradient",), section="5.7.2"),
+        writes=("TwoLayerNet.gradient",), section="5.7.2",
+        # The network of 5.7 feeds flat (N, D) inputs: Affine's tensor form is not used; class
+        # index targets are tried only where SoftmaxWithLoss passed class_labels.
+        uses=("Affine.forward", "Affine.backward", "Relu.forward", "Relu.backward",
+              "SoftmaxWithLoss.forward", "SoftmaxWithLoss.backward")),
     Exercise(
         "train_neuralnet", "two_layer_net.py",
         _t("title.train_neuralnet"),

@@ -59,6 +59,12 @@ def as_array(value, method: str, quantity: str, attribute: str | None = None) ->
             raise CheckFailed(Message("attribute_none", {"method": method, "quantity": quantity,
                                                          "attribute": attribute}))
         raise CheckFailed(Message("returned_none", {"method": method, "quantity": quantity}))
+    if isinstance(value, (tuple, list)) and not attribute:
+        # `return out, self.mask`: the value wanted is probably among the items, so say so.
+        raise CheckFailed(Message("returned_sequence", {
+            "method": method, "quantity": quantity, "type": type(value).__name__, "count": len(value),
+            "items": ", ".join(_type_of(v) for v in value[:4]) + (", ..." if len(value) > 4 else "")}),
+            Comparison(quantity, "one array or number", preview(value)))
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (np.ndarray, numbers.Number, np.generic)):
         raise CheckFailed(Message("wrong_type", {"method": method, "quantity": quantity,
                                                  "type": _type_of(value)}))
@@ -74,14 +80,17 @@ def _type_of(value) -> str:
     if isinstance(value, Opaque):
         return value.type_name
     if isinstance(value, np.ndarray):
-        return f"ndarray of {value.dtype}"
+        return f"ndarray {tuple(value.shape)}" if value.ndim else f"ndarray of {value.dtype}"
     return type(value).__name__
 
 
 def expect_close(value, expected, *, method: str, quantity: str,
                  threshold: float = GRADIENT_THRESHOLD, batch_size: int | None = None,
-                 allow_scalar_broadcast: bool = False, attribute: str | None = None) -> np.ndarray:
-    """Raise CheckFailed unless value matches expected (shape and values) within threshold."""
+                 allow_scalar_broadcast: bool = False, attribute: str | None = None,
+                 gradient: bool = True) -> np.ndarray:
+    """Raise CheckFailed unless value matches expected (shape and values) within threshold.
+
+    `gradient=False` for forward values (out, loss): notes about gradients are not offered."""
     got = as_array(value, method, quantity, attribute)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
@@ -106,32 +115,59 @@ def expect_close(value, expected, *, method: str, quantity: str,
                                      "error": worst, "threshold": threshold}),
             Comparison(quantity, preview(expected), preview(got), worst, threshold,
                        f"{at}: {_num(expected[where])} / {_num(got[where])}"),
-            diagnose_values(got, expected, threshold=max(threshold, 1e-6), batch_size=batch_size))
+            diagnose_values(got, expected, threshold=max(threshold, 1e-6), batch_size=batch_size,
+                            gradient=gradient))
     return got
 
 
+def _close(a: np.ndarray, b: np.ndarray, threshold: float = 1e-5) -> bool:
+    try:
+        return a.shape == b.shape and float(relative_error(a, b).max(initial=0.0)) <= threshold
+    except (TypeError, ValueError):
+        return False
+
+
 def diagnose_shape(got: np.ndarray, expected: np.ndarray) -> Message | None:
+    """Name what a wrong-shaped answer is, only where its values show it: a note that guesses
+    from the shape alone (a scalar `np.sum(dout)` is not a collapsed batch axis) misleads."""
     if got.ndim == 2 and got.shape == expected.shape[::-1]:
+        if _close(got.T, expected):
+            return Message("diag_transposed", {})
         return Message("diag_transposed_shape", {})
+    if got.size == 1 and expected.size > 1:
+        if _close(got.reshape(()), np.asarray(expected.sum())):
+            return Message("diag_summed_every_axis", {})
+        if _close(got.reshape(()), np.asarray(expected.mean())):
+            return Message("diag_averaged_every_axis", {})
+        return None     # one number where many are needed: its cause is not in the number
     if got.size == expected.size:
-        return Message("diag_reshaped", {"got": str(tuple(got.shape)), "expected": str(tuple(expected.shape))})
-    if expected.ndim >= 1 and got.shape == expected.shape[1:]:
-        return Message("diag_summed_batch", {})
-    if got.ndim >= 1 and expected.shape == got.shape[1:]:
+        if _close(got.reshape(expected.shape), expected):
+            return Message("diag_reshaped", {"got": str(tuple(got.shape)), "expected": str(tuple(expected.shape))})
+        return None
+    if expected.ndim >= 2 and got.shape == expected.shape[1:]:
+        if _close(got, expected.sum(axis=0)):
+            return Message("diag_summed_batch", {})
+        if _close(got, expected.mean(axis=0)):
+            return Message("diag_averaged_batch", {})
+        return None
+    if got.ndim >= 2 and expected.shape == got.shape[1:] and _close(got.sum(axis=0), expected):
         return Message("diag_not_summed", {})
     return None
 
 
 def diagnose_values(got: np.ndarray, expected: np.ndarray, *, threshold: float,
-                    batch_size: int | None = None) -> Message | None:
-    """Name a simple relation between a wrong answer and the right one, if there is one."""
+                    batch_size: int | None = None, gradient: bool = True) -> Message | None:
+    """Name a simple relation between a wrong answer and the right one, if there is one.
+
+    `gradient`: the quantity is a gradient (all zeros then suggests one never returned or
+    stored); a forward value of zeros says nothing of the kind."""
     def close(a, b) -> bool:
         return float(relative_error(a, b).max()) <= threshold * 10
 
     if not np.any(expected):
         return None
     if not np.any(got):
-        return Message("diag_all_zero", {})
+        return Message("diag_all_zero", {}) if gradient else None
     if close(-got, expected):
         return Message("diag_sign", {})
     if got.ndim == 2 and got.shape[0] == got.shape[1] and close(got.T, expected):
@@ -142,5 +178,8 @@ def diagnose_values(got: np.ndarray, expected: np.ndarray, *, threshold: float,
             return Message("diag_missing_batch_division", {"batch": batch_size})
         if batch_size and batch_size > 1 and abs(factor * batch_size - 1) < 1e-6:
             return Message("diag_extra_batch_division", {"batch": batch_size})
-        return Message("diag_factor", {"factor": factor})
+        # Any single number is "a constant factor" times another: a factor is evidence only
+        # where several different entries all show it.
+        if np.unique(expected[expected != 0]).size >= 2:
+            return Message("diag_factor", {"factor": factor})
     return None

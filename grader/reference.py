@@ -69,8 +69,8 @@ def two_layer_predict(params, x):
     return affine(hidden, params["W2"], params["b2"])
 
 
-def two_layer_loss(params, x, t):
-    return softmax_with_loss(two_layer_predict(params, x), t)
+def two_layer_loss(params, x, t, book_epsilon: bool = False):
+    return softmax_with_loss(two_layer_predict(params, x), t, book_epsilon=book_epsilon)
 
 
 def accuracy(params, x, labels) -> float:

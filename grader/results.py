@@ -56,6 +56,7 @@ class CheckResult:
     hint: Message | None = None
     duration: float = 0.0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    note: Message | None = None       # how it ran: e.g. without a dependency's failing check
 
     @property
     def score(self) -> float:

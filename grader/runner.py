@@ -18,6 +18,8 @@ from grader import catalog, source, verdicts
 from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
+from grader.checks.explain import explain_error
+from grader.checks.lines import line_computing
 from grader.compare import CheckFailed
 from grader.datasets import MnistError
 from grader.layout import Layout, detect, name_of_exercise, summary
@@ -91,7 +93,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
-            blocked = [d for d in exercise.depends_on if d in results and results[d].state is not State.PASSED]
+            blocked, unavailable = _dependencies(exercise, results)
             if ahead is not None and exercise_id == TRAINING:
                 if blocked:
                     ahead.cancel()
@@ -127,7 +129,10 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
                 if session is None or not session.alive:
                     session = WorkerSession(submission, budgets.limits, import_dirs=layout.import_dirs)
                     sandbox = sandbox or _applied(session, deadline)
-                result = _run_exercise(exercise, session, settings, deadline, layout, failed_imports)
+                result = _run_exercise(exercise, session, settings, deadline, layout, failed_imports,
+                                       unavailable)
+                if unavailable:
+                    result = _noting(result, Message("dependency_part_failed", {"checks": ", ".join(unavailable)}))
             if exercise_id in keys and not result.reused and _settled(exercise, results):
                 verdicts.store(keys[exercise_id], result)
             results[exercise_id] = result
@@ -160,6 +165,29 @@ def _applied(session: WorkerSession, deadline: float) -> dict | None:
         return session.sandbox(deadline).to_dict()
     except (WorkerTimeout, WorkerDied):
         return None  # the first check meets the same trouble and reports it
+
+
+def _dependencies(exercise: catalog.Exercise, results: dict) -> tuple[list, tuple]:
+    """(the dependencies that block `exercise`, the failing checks of the others).
+
+    A dependency blocks only when a check the exercise relies on did not pass; its other
+    failures cost their own points, and the exercise runs without them."""
+    blocked, unavailable = [], []
+    for dependency in exercise.depends_on:
+        if dependency not in results or results[dependency].state is State.PASSED:
+            continue
+        needed = exercise.needs(dependency)
+        failing = [c for c in results[dependency].checks if c.state is not State.PASSED]
+        if needed is None or any(c.check in needed for c in failing):
+            blocked.append(dependency)
+        else:
+            unavailable.extend(c.name for c in failing)
+    return blocked, tuple(unavailable)
+
+
+def _noting(result: ExerciseResult, note: Message) -> ExerciseResult:
+    from dataclasses import replace
+    return replace(result, checks=tuple(replace(c, note=note) for c in result.checks))
 
 
 def _start_training_ahead(layout: Layout, selected: list, settings: Settings, budgets: Budgets,
@@ -304,14 +332,15 @@ def exercise_rng(seed: int, exercise_id: str) -> np.random.Generator:
 
 
 def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline: float,
-                  layout: Layout, failed_imports: dict | None = None) -> ExerciseResult:
+                  layout: Layout, failed_imports: dict | None = None,
+                  unavailable: tuple = ()) -> ExerciseResult:
     session.deadline = deadline
     try:
         session.sandbox(deadline)   # a refusal must stop the run, not read as one check's error
     except (WorkerTimeout, WorkerDied):
         pass
     ctx = CheckContext(session, exercise_rng(settings.seed, exercise.id), settings, exercise=exercise.id,
-                       layout=layout)
+                       layout=layout, unavailable=frozenset(unavailable))
     try:
         session.request("seed", seed=int(ctx.rng.bit_generator.seed_seq.generate_state(1)[0]))
     except (WorkerTimeout, WorkerDied, StudentException):
@@ -335,7 +364,7 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
         t0 = time.monotonic()
         ctx.current, ctx.notes = "", {}
         result = _run_check(exercise.id, spec, ctx, layout)
-        result = _with_duration(result, time.monotonic() - t0)
+        result = explain_error(_with_duration(result, time.monotonic() - t0), checks, layout.root)
         checks.append(result)
         if not session.alive:
             ended = result
@@ -401,8 +430,7 @@ def _how_it_ended(died: WorkerDied) -> str:
 def _definition(layout: Layout, qualname: str, quantity=None) -> tuple[SourceLine, ...]:
     """The student's line behind a wrong value: a wrong value has no traceback, but the report and
     CI annotations can still point at the code to look at. Within `Class.method` (or function):
-    the last line that assigns the failing quantity (`dx = ...`, `self.dW = ...`,
-    `grads['W1'] = ...`), else the last `return`, else the `def` line."""
+    the line `grader.checks.lines` finds (one that ran and changed the quantity), else the `def`."""
     import ast
     submission = layout.root
     home = layout.homes.get(qualname.split(".")[0])
@@ -422,54 +450,9 @@ def _definition(layout: Layout, qualname: str, quantity=None) -> tuple[SourceLin
                 break
             scope = node.body
         if node is not None and isinstance(node, ast.FunctionDef):
-            line = _line_computing(node, quantity) or node.lineno
+            line = line_computing(node, quantity) or node.lineno
             return (_source_line(submission, (file, line, node.name)),)
     return ()
-
-
-def _line_computing(fn, quantity) -> int | None:
-    import ast
-
-    def names(target) -> bool:
-        if isinstance(target, ast.Name):
-            return target.id == quantity
-        if isinstance(target, ast.Attribute):
-            return target.attr == quantity
-        if isinstance(target, ast.Subscript):  # out[mask] = 0, grads['W1'] = ...
-            key = target.slice
-            return (isinstance(key, ast.Constant) and key.value == quantity) or names(target.value)
-        if isinstance(target, (ast.Tuple, ast.List)):
-            return any(names(t) for t in target.elts)
-        return False
-
-    # Each statement with the branch it sits in: (if/loop/try node, field) of its statement list.
-    assigned: list[tuple[int, tuple]] = []
-    returned: list[int] = []
-
-    def visit(statements, branch) -> None:
-        for node in statements:
-            if isinstance(node, ast.Assign) and quantity and any(names(t) for t in node.targets):
-                assigned.append((node.lineno, branch))
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and quantity and names(node.target):
-                assigned.append((node.lineno, branch))
-            elif isinstance(node, ast.Return):
-                returned.append(node.lineno)
-            for part in ("body", "orelse", "finalbody", "handlers"):
-                inner = getattr(node, part, None)
-                if isinstance(inner, list) and not isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)):
-                    visit(inner, (id(node), part))
-
-    visit(fn.body, None)
-    if not assigned and quantity:
-        # `return dout` after `dout[self.mask] = 0`: the returned name is the quantity here.
-        returns = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
-        if len(returns) == 1 and isinstance(returns[0].value, ast.Name) and returns[0].value.id != quantity:
-            return _line_computing(fn, returns[0].value.id)
-    # Assigned on two sides of a branch (one-hot or class labels, say), the line that ran is
-    # unknown from the source: pointing at one side could blame the wrong one, so say less.
-    if assigned and len({branch for _, branch in assigned}) == 1:
-        return assigned[-1][0]
-    return returned[-1] if len(returned) == 1 else None
 
 
 def _source_line(submission: Path, frame: tuple) -> SourceLine:

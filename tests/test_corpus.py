@@ -37,6 +37,8 @@ def test_bug_fails_at_its_exercise(bug, solutions_copy):
     said = exercise_text(report, bug.exercise).lower()
     for word in bug.says:
         assert word.lower() in said, f"{word!r} not in:\n{said}"
+    for word in bug.not_says:
+        assert word.lower() not in said, f"{word!r} said, though untrue here:\n{said}"
     for other in bug.still_pass:
         assert state_of(report, other) is State.PASSED, f"{other} blamed for {bug.id}"
 
@@ -47,7 +49,13 @@ def test_correct_variant_passes(variant, solutions_copy):
         mutate(solutions_copy, file, old, new)
     report = run(solutions_copy, list(variant.exercises), FAST)
     for exercise in report.exercises:
-        assert exercise.state is State.PASSED, exercise_text(report, exercise.exercise)
+        for check in exercise.checks:
+            wanted = (State.FAILED, State.ERROR) if check.name in variant.costs else (State.PASSED,)
+            assert check.state in wanted, exercise_text(report, exercise.exercise)
+    # What the network does without a dependency's failing part is said, never silently skipped.
+    built_on = [e for e in report.exercises if e.exercise == "TwoLayerNet"]
+    for check in (c for e in built_on for c in e.checks if variant.costs):
+        assert check.note is not None and all(c in check.note.params["checks"] for c in variant.costs)
 
 
 def test_the_readme_counts_the_corpus():

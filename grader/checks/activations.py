@@ -39,8 +39,12 @@ def _forward(ctx: CheckContext, cls: str) -> None:
         layer = ctx.new(ctx.module_of(cls), cls)
         x_ref = ctx.put(x)
         got = ctx.call(layer, f"{cls}.forward", x_ref)
-        expect_close(got, _forward_fn(cls)(x), method=f"{cls}.forward", quantity="out",
-                     threshold=VALUE_THRESHOLD)
+        try:
+            expect_close(got, _forward_fn(cls)(x), method=f"{cls}.forward", quantity="out",
+                         threshold=VALUE_THRESHOLD, gradient=False)
+        except CheckFailed as failure:
+            failure.diagnosis = failure.diagnosis or _forward_relation(cls, got, x)
+            raise
         expect_unchanged(ctx, x_ref, x, f"{cls}.forward", "x")
 
 
@@ -55,14 +59,37 @@ def _backward(ctx: CheckContext, cls: str) -> None:
         try:
             expect_close(got, want, method=f"{cls}.backward", quantity="dx", batch_size=None)
         except CheckFailed as failure:
-            if cls == "Relu" and isinstance(got, np.ndarray) and got.shape == x.shape:
-                failure.diagnosis = _relu_relation(got.astype(float), x, dout) or failure.diagnosis
+            if isinstance(got, np.ndarray) and got.shape == x.shape:
+                relation = _relu_relation if cls == "Relu" else _sigmoid_relation
+                failure.diagnosis = relation(got.astype(float), x, dout) or failure.diagnosis
             raise
 
 
+def _close(a, b) -> bool:
+    return float(relative_error(a, b).max()) < 1e-6
+
+
+def _forward_relation(cls: str, got, x: np.ndarray):
+    """A wrong forward output that is a known relative of the right one."""
+    if not isinstance(got, np.ndarray) or got.shape != x.shape:
+        return None
+    got = got.astype(float)
+    if cls == "Relu" and _close(got, np.minimum(x, 0.0)):
+        return Message("diag_forward_mask_inverted", {})
+    if cls == "Sigmoid" and _close(got, reference.sigmoid(-x)):
+        return Message("diag_sigmoid_of_minus_x", {})
+    return None
+
+
+def _sigmoid_relation(got: np.ndarray, x: np.ndarray, dout: np.ndarray):
+    y = reference.sigmoid(x)
+    if _close(got, dout * y * (1.0 + y)):
+        return Message("diag_sigmoid_one_plus", {})
+    return None
+
+
 def _relu_relation(got: np.ndarray, x: np.ndarray, dout: np.ndarray):
-    def close(a, b):
-        return float(relative_error(a, b).max()) < 1e-6
+    close = _close
     if close(got, dout * (x <= 0)):
         return Message("diag_mask_inverted", {})
     if close(got, dout):

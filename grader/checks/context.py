@@ -25,6 +25,7 @@ class CheckContext:
 
     exercise: str = ""
     layout: Layout | None = None   # where each class lives; the flat folder when None
+    unavailable: frozenset = frozenset()   # dependency checks that failed ("SoftmaxWithLoss.class_labels")
 
     def module_of(self, name: str) -> str:
         """The module that holds class (or function) `name`: "layers", "common.layers", ..."""

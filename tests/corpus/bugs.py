@@ -1,8 +1,9 @@
 """Realistic chapter-5 student bugs, as edits to the solutions.
 
 Each bug must make its exercise fail (state failed or error, never passed), with a report that
-names the quantity or idea in `says` (checked case-insensitively in the exercise's output), and
-must leave the exercises in `still_pass` passing: the blame lands on the right layer.
+names the quantity or idea in `says` (checked case-insensitively in the exercise's output), never
+says what is in `not_says` (an explanation whose evidence does not hold for this bug), and must
+leave the exercises in `still_pass` passing: the blame lands on the right layer, and only there.
 """
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ class Bug:
     exercise: str
     says: tuple[str, ...]
     still_pass: tuple[str, ...] = ()
+    not_says: tuple[str, ...] = ()
 
 
 BUGS = (
@@ -82,6 +84,26 @@ BUGS = (
         "        dout[self.mask] = 0  # the book reuses dout in place; nothing flows where x was <= 0\n        return dout",
         "        dout[self.mask] = 0",
         "Relu", ("None",), ("Sigmoid",)),
+    Bug("relu_mask_inverted_through_dx", "layers.py",
+        "        dout[self.mask] = 0  # the book reuses dout in place; nothing flows where x was <= 0\n        return dout",
+        "        dout[~self.mask] = 0\n        dx = dout\n        return dx",
+        "Relu", ("dx", "inverted", "dout[~self.mask] = 0"), ("Sigmoid", "Affine"), not_says=("dx = dout",)),
+    Bug("relu_forward_mask_inverted", "layers.py",
+        "        self.mask = x <= 0",
+        "        self.mask = x > 0",
+        "Relu", ("out", "inverted"), ("Sigmoid",)),
+    Bug("relu_backward_returns_fresh_zeros", "layers.py",
+        "        dout[self.mask] = 0  # the book reuses dout in place; nothing flows where x was <= 0\n        return dout",
+        "        dx = np.zeros_like(dout)\n        dout[self.mask] = 0\n        return dx",
+        "Relu", ("dx", "not returned or stored"), ("Sigmoid",)),
+    Bug("relu_forward_returns_tuple", "layers.py",
+        "        out[self.mask] = 0\n        return out",
+        "        out[self.mask] = 0\n        return out, self.mask",
+        "Relu", ("out", "tuple of 2"), ("Sigmoid",)),
+    Bug("relu_forward_no_return", "layers.py",
+        "        out[self.mask] = 0\n        return out",
+        "        out[self.mask] = 0",
+        "Relu", ("out", "None", "return"), ("Sigmoid",)),
     # -- Sigmoid ---------------------------------------------------------------------------
     Bug("sigmoid_forgot_dout", "layers.py",
         "        return dout * (1.0 - self.out) * self.out",
@@ -99,6 +121,18 @@ BUGS = (
         "        out = 1 / (1 + np.exp(-x))\n        self.out = out\n        return out",
         "        return 1 / (1 + np.exp(-x))",
         "Sigmoid", ("NoneType",), ("Relu",)),
+    Bug("sigmoid_forward_constant", "layers.py",
+        "        out = 1 / (1 + np.exp(-x))",
+        "        out = 1 / (1 + np.exp(-1))",
+        "Sigmoid", ("out", "shape ()"), ("Relu",), not_says=("batch", "->")),
+    Bug("sigmoid_floor_division", "layers.py",
+        "        out = 1 / (1 + np.exp(-x))",
+        "        out = 1 // (1 + np.exp(-x))",
+        "Sigmoid", ("out",), ("Relu",), not_says=("not returned or stored", "->")),
+    Bug("sigmoid_backward_one_plus", "layers.py",
+        "        return dout * (1.0 - self.out) * self.out",
+        "        return dout * (1.0 + self.out) * self.out",
+        "Sigmoid", ("dx", "(1 + y)", "y(1 - y)"), ("Relu",)),
     # -- Affine ----------------------------------------------------------------------------
     Bug("affine_dx_no_transpose", "layers.py",
         "        dx = np.dot(dout, self.W.T)",
@@ -115,7 +149,8 @@ BUGS = (
     Bug("affine_db_summed_all", "layers.py",
         "        self.db = np.sum(dout, axis=0)",
         "        self.db = np.sum(dout)",
-        "Affine", ("db",), ("Relu", "SoftmaxWithLoss")),
+        "Affine", ("db", "every axis", "axis=0"), ("Relu", "SoftmaxWithLoss"),
+        not_says=("batch axis is missing",)),
     Bug("affine_db_mean", "layers.py",
         "        self.db = np.sum(dout, axis=0)",
         "        self.db = np.mean(dout, axis=0)",
@@ -169,16 +204,33 @@ BUGS = (
     Bug("softmax_loss_without_mean", "layers.py",
         "        self.loss = cross_entropy_error(self.y, self.t)",
         "        self.loss = cross_entropy_error(self.y, self.t) * self.y.shape[0]",
-        "SoftmaxWithLoss", ("loss",), ("Affine", "Relu")),
+        "SoftmaxWithLoss", ("loss", "4 times too large"), ("Affine", "Relu")),
     Bug("softmax_dx_uses_t_shape_0_wrongly", "layers.py",
         "        batch_size = self.t.shape[0]",
         "        batch_size = self.y.shape[1]",
         "SoftmaxWithLoss", ("dx",), ("Affine", "Relu")),
+    Bug("softmax_dx_summed_over_batch", "layers.py",
+        "            dx = (self.y - self.t) / batch_size",
+        "            dx = np.sum(self.y - self.t, axis=0) / batch_size",
+        "SoftmaxWithLoss", ("dx", "summed over the batch axis"), ("Affine", "Relu")),
+    Bug("softmax_normalised_over_the_batch", "layers.py",
+        "        self.y = softmax(x)",
+        "        e = np.exp(x - np.max(x))\n        self.y = e / np.sum(e)",
+        "SoftmaxWithLoss", ("loss", "whole batch", "axis=1"), ("Affine", "Relu"), not_says=("constant factor",)),
+    Bug("cross_entropy_one_hot_only", "functions.py",
+        "    if t.size == y.size:  # one-hot rows become class indices\n        t = t.argmax(axis=1)\n    batch_size = y.shape[0]\n    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size",
+        "    batch_size = y.shape[0]\n    return -np.sum(t * np.log(y + 1e-7)) / batch_size",
+        "SoftmaxWithLoss", ("class_labels", "one-hot"), ("Affine", "Relu", "TwoLayerNet", "train_neuralnet"),
+        not_says=("constant factor",)),
+    Bug("softmax_backward_needs_dout", "layers.py",
+        "    def backward(self, dout=1):",
+        "    def backward(self, dout):",
+        "SoftmaxWithLoss", ("backward", "dout"), ("Affine", "Relu")),
     # -- TwoLayerNet.gradient ------------------------------------------------------------------
     Bug("gradient_layers_forwards", "two_layer_net.py",
         "        for layer in reversed(list(self.layers.values())):",
         "        for layer in list(self.layers.values()):",
-        "TwoLayerNet", ("gradient",), ("Affine", "Relu", "SoftmaxWithLoss")),
+        "TwoLayerNet", ("gradient", "reverse order"), ("Affine", "Relu", "SoftmaxWithLoss")),
     Bug("gradient_no_forward", "two_layer_net.py",
         "        self.loss(x, t)  # forward: every layer remembers what its backward needs\n",
         "",
@@ -202,7 +254,31 @@ BUGS = (
     Bug("gradient_is_numerical", "two_layer_net.py",
         "        self.loss(x, t)  # forward: every layer remembers what its backward needs\n",
         "        return self.numerical_gradient(x, t)\n",
-        "TwoLayerNet", ("slow", "numerical"), ("Affine", "Relu", "SoftmaxWithLoss")),
+        "TwoLayerNet", ("slow", "numerical gradient", "return self.numerical_gradient(x, t)"),
+        ("Affine", "Relu", "SoftmaxWithLoss"), not_says=("def gradient",)),
+    # The issue's form: the numerical gradient returned first, the backward code after it never runs.
+    Bug("gradient_returns_numerical_before_its_own_code", "two_layer_net.py",
+        '''        self.loss(x, t)  # forward: every layer remembers what its backward needs
+
+        dout = self.lastLayer.backward(1)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+
+        return {
+            "W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
+            "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db,
+        }''',
+        '''        return self.numerical_gradient(x, t)
+        self.loss(x, t)
+        dout = self.lastLayer.backward(1)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+        grads = {}
+        grads["W1"], grads["b1"] = self.layers["Affine1"].dW, self.layers["Affine1"].db
+        grads["W2"], grads["b2"] = self.layers["Affine2"].dW, self.layers["Affine2"].db
+        return grads''',
+        "TwoLayerNet", ("numerical gradient", "return self.numerical_gradient(x, t)"),
+        ("Affine", "Relu", "SoftmaxWithLoss"), not_says=('grads["W1"], grads["b1"]',)),
     Bug("gradient_dout_scaled", "two_layer_net.py",
         "        dout = self.lastLayer.backward(1)",
         "        dout = self.lastLayer.backward(1) * x.shape[0]",

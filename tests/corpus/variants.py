@@ -1,6 +1,9 @@
 """Correct answers written differently from the solutions: every one must pass.
 
-Each is a list of (file, old, new) edits to the solutions and the exercises it touches.
+Each is a list of (file, old, new) edits to the solutions and the exercises it touches. A variant
+that is right only for what the network uses (the book's flat Affine of section 5.6.2, a
+SoftmaxWithLoss for one-hot labels only) names in `costs` the checks it fails: those fail, and
+only those; every exercise built on it must still pass.
 """
 from dataclasses import dataclass
 
@@ -10,7 +13,21 @@ class Variant:
     id: str
     edits: tuple[tuple[str, str, str], ...]
     exercises: tuple[str, ...]
+    costs: tuple[str, ...] = ()     # "Exercise.check" that fail, and cost only their own points
 
+
+_FLAT_AFFINE = (
+    ("layers.py", "        self.original_x_shape = x.shape\n        self.x = x.reshape(x.shape[0], -1)\n"
+                  "        return np.dot(self.x, self.W) + self.b",
+     "        self.x = x\n        return np.dot(x, self.W) + self.b"),
+    ("layers.py", "        return dx.reshape(*self.original_x_shape)", "        return dx"),
+)
+_ONE_HOT_SOFTMAX = (
+    ("layers.py", "        if self.t.size == self.y.size:  # one-hot targets\n            dx = (self.y - self.t) / batch_size\n"
+                  "        else:  # class indices: subtract 1 at each row's correct class\n            dx = self.y.copy()\n"
+                  "            dx[np.arange(batch_size), self.t] -= 1\n            dx = dx / batch_size\n        return dx",
+     "        return (self.y - self.t) / batch_size"),
+)
 
 VARIANTS = (
     Variant("relu_np_maximum", (
@@ -73,4 +90,13 @@ VARIANTS = (
     Variant("apple_graph_in_loops", (
         ("buy_apple_orange.py", "    apple_price = mul_apple.forward(apple, apple_num)",
          "    print('building the graph')\n    apple_price = mul_apple.forward(apple, apple_num)"),), ("buy_apple_orange",)),
+    # What many readers write from the text of 5.6.2 and 5.6.3: right for the network of 5.7,
+    # which feeds flat (N, 784) images and one-hot labels.
+    Variant("affine_flat_only", _FLAT_AFFINE, ("Affine", "TwoLayerNet", "train_neuralnet"),
+            costs=("Affine.tensor_input",)),
+    Variant("softmax_one_hot_only", _ONE_HOT_SOFTMAX, ("SoftmaxWithLoss", "TwoLayerNet"),
+            costs=("SoftmaxWithLoss.class_labels",)),
+    Variant("flat_affine_and_one_hot_softmax", _FLAT_AFFINE + _ONE_HOT_SOFTMAX,
+            ("Affine", "SoftmaxWithLoss", "TwoLayerNet", "train_neuralnet"),
+            costs=("Affine.tensor_input", "SoftmaxWithLoss.class_labels")),
 )

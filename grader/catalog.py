@@ -124,6 +124,14 @@ def find(name: str) -> Exercise | None:
     return next((e for e in EXERCISES if e.id.lower() == lowered), None)
 
 
+def hint_text(exercise_id: str, step: int, lang: str) -> str:
+    """Hint `step` (1 = the gentlest) of an exercise in `lang`; "" when there is no such step."""
+    hints = BY_ID[exercise_id].hints
+    if not 1 <= step <= len(hints):
+        return ""
+    return hints[step - 1].get(lang, hints[step - 1]["en"])
+
+
 def with_dependencies(ids) -> list[str]:
     """The exercises asked for plus everything they depend on, in book order."""
     wanted: set[str] = set()

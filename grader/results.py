@@ -75,6 +75,7 @@ class ExerciseResult:
     output: str = ""                  # what student code printed while this exercise ran
     duration: float = 0.0
     reused: bool = False              # taken from the verdict cache: nothing it reads changed
+    import_output: str = ""           # what it printed while `file` was first imported
 
     @property
     def state(self) -> State:

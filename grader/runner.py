@@ -353,6 +353,8 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
             failed_imports[layout.exercise_file(exercise.id)] = failure
         output = session.take_output() if session.alive else session.output.take()
         return replace(failure.for_exercise(exercise, layout), output=output)
+    # Prints at import time belong to the file, not to the first exercise that happened to import it.
+    imported = (session.take_output() if session.alive else "") if _imported_first(exercise) else ""
     checks: list[CheckResult] = []
     ended: CheckResult | None = None   # a check that took the worker down
     started = time.monotonic()
@@ -370,7 +372,7 @@ def _run_exercise(exercise, session: WorkerSession, settings: Settings, deadline
             ended = result
     output = session.take_output() if session.alive else session.output.take()
     return ExerciseResult(exercise.id, layout.exercise_file(exercise.id), tuple(checks), output,
-                          time.monotonic() - started)
+                          time.monotonic() - started, import_output=imported)
 
 
 def _with_duration(result: CheckResult, seconds: float) -> CheckResult:

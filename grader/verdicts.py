@@ -277,6 +277,6 @@ def decode(data: dict) -> ExerciseResult:
             diagnosis=message(c.get("diagnosis")), exception=c.get("exception"),
             location=tuple(SourceLine(**loc) for loc in c.get("location") or ()),
             hint=message(c.get("hint")), duration=float(c.get("duration") or 0.0),
-            extra=dict(c.get("extra") or {})))
+            extra=dict(c.get("extra") or {}), note=message(c.get("note"))))
     fields = {k: v for k, v in data.items() if k not in ("checks",)}
     return ExerciseResult(checks=tuple(checks), **fields)

@@ -25,10 +25,20 @@ def check_output(check: CheckResult, lang: str, student_output: str = "") -> str
             lines.append(f"  {say('ui.worst', lang)} {c.where}")
     if check.diagnosis is not None:
         lines.append("-> " + text(check.diagnosis, lang))
+    if check.note is not None:
+        lines.append(f"({text(check.note, lang)})")
     if student_output.strip():
         lines.append(f"--- {say('ui.output', lang)} ---")
         lines.append(student_output.rstrip())
     return "\n".join(lines)
+
+
+def printed_by(exercise, lang: str) -> str:
+    """What the student's code printed for this exercise, import-time prints under their file."""
+    if not exercise.import_output.strip():
+        return exercise.output
+    head = f"[{say('ui.import_output', lang, file=exercise.file)}]\n{exercise.import_output.rstrip()}\n"
+    return head + exercise.output
 
 
 def to_dict(report: Report, lang: str = "en") -> dict:
@@ -40,7 +50,7 @@ def to_dict(report: Report, lang: str = "en") -> dict:
                 "score": check.score,
                 "max_score": check.max_score,
                 "status": "passed" if check.state is State.PASSED else "failed",
-                "output": check_output(check, lang, exercise.output if i == 0 else ""),
+                "output": check_output(check, lang, printed_by(exercise, lang) if i == 0 else ""),
                 "output_format": "text",
                 "visibility": "visible",
                 "extra_data": {"exercise": exercise.exercise, "check": check.check,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.messages import say, text
-from grader.report.json_report import check_output
+from grader.report.json_report import printed_by, check_output
 from grader.results import Report, State
 
 
@@ -38,7 +38,8 @@ def render(report: Report, lang: str = "en") -> str:
                 ET.Element("property", name="score", value=f"{check.score:g}"),
                 ET.Element("property", name="max_score", value=f"{check.max_score:g}"),
                 ET.Element("property", name="state", value=check.state.value)])
-            if i == 0 and exercise.output.strip():
-                ET.SubElement(case, "system-out").text = exercise.output
+            printed = printed_by(exercise, lang)
+            if i == 0 and printed.strip():
+                ET.SubElement(case, "system-out").text = printed
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")

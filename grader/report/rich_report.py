@@ -48,6 +48,10 @@ def _render(report: Report, lang: str) -> Group:
                     parts.append(_failure_panel(exercise, problem, lang))
             else:
                 parts.append(_failure_panel(exercise, problem, lang))
+        if exercise.import_output.strip():
+            parts.append(Panel(Text(exercise.import_output.rstrip()),
+                               title=say("ui.import_output", lang, file=exercise.file),
+                               border_style="dim", title_align="left"))
         if exercise.output.strip():
             parts.append(Panel(Text(exercise.output.rstrip()), title=f"{exercise.exercise}: {say('ui.output', lang)}",
                                border_style="dim", title_align="left"))
@@ -154,7 +158,8 @@ def _passed_detail(exercise: ExerciseResult, lang: str) -> str:
         if "test_accuracy" in check.extra:
             return say("ui.accuracy", lang, accuracy=check.extra["test_accuracy"],
                        iterations=check.extra["iterations"])
-    return ""
+    notes = [c.note for c in exercise.checks if c.note is not None]
+    return text(notes[0], lang) if notes else ""
 
 
 def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> Panel:
@@ -182,7 +187,7 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
     else:
         # A misnamed class or method: the rename is the whole advice.
         renamed = check.message is not None and check.message.key.startswith("near_miss")
-        hint = "" if renamed else _first_hint(exercise.exercise, lang)
+        hint = "" if renamed else _hint(exercise.exercise, check, lang)
         if hint:
             body.append(f"{say('ui.hint', lang)}: {hint}", style="green")
         title = f"{exercise.exercise}.{check.check} ({exercise.file})"
@@ -192,6 +197,16 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
 
 def _about_a_file(check: CheckResult) -> bool:
     return check.message is not None and check.message.key in FILE_LEVEL
+
+
+def _hint(exercise_id: str, check: CheckResult, lang: str) -> str:
+    """The hint step the check names as fitting its failure (layers not reversed: the reverse
+    order), else the first."""
+    if check.hint is not None and check.hint.key == "hint_step":
+        fitting = catalog.hint_text(check.hint.params["exercise"], int(check.hint.params["step"]), lang)
+        if fitting:
+            return fitting
+    return _first_hint(exercise_id, lang)
 
 
 def _first_hint(exercise_id: str, lang: str) -> str:

@@ -100,8 +100,8 @@ def test_list(lang, words, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("ko", ("Affine 계층", "(1/4)", "형상을 따라가 봅시다", "계속: grader hint Affine --more (3단계 남음)")),
-    ("zh", ("Affine 层", "(1/4)", "跟着形状走", "继续：grader hint Affine --more（还剩 3 步）")),
+    ("ko", ("Affine 계층", "(1/5)", "형상을 따라가 봅시다", "계속: grader hint Affine --more (4단계 남음)")),
+    ("zh", ("Affine 层", "(1/5)", "跟着形状走", "继续：grader hint Affine --more（还剩 4 步）")),
 ])
 def test_hint(lang, words, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))

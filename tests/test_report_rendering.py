@@ -56,3 +56,12 @@ def test_learning_curve_is_drawn_against_iterations():
     curve = [(0, 0.1), (100, 0.8), (200, 0.9), (225, 0.91), (250, 0.92), (275, 0.95)]
     assert evenly_spaced(curve) == [0.1, 0.1, 0.8, 0.8, 0.9, 0.95]
     assert evenly_spaced([(0, 0.5), (10, 0.6)]) == [0.5, 0.6]
+
+
+def test_a_partial_check_never_claims_all_exercises(capsys):
+    from grader.cli import main
+    from tests.conftest import SOLUTIONS
+    assert main(["check", str(SOLUTIONS), "Affine", "--lang", "en", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "All exercises passed" not in out
+    assert "Affine and what it needs passed" in " ".join(out.split())

@@ -216,6 +216,11 @@ def _first_hint(exercise_id: str, lang: str) -> str:
 
 def _next_step(report: Report, lang: str) -> Text:
     upcoming = report.next_exercise()
+    if upcoming is None and not report.selected_all:
+        # Say what was checked: "all exercises" would claim what a partial check never looked at.
+        needed = {d for e in report.exercises for d in catalog.BY_ID[e.exercise].depends_on}
+        named = [e.exercise for e in report.exercises if e.exercise not in needed]
+        return Text(say("ui.selection_passed", lang, exercises=", ".join(named)), style="bold green")
     if upcoming is None:
         return Text(say("ui.all_passed", lang), style="bold green")
     if all(e.state is State.NOT_STARTED or e.state is State.SKIPPED for e in report.exercises):

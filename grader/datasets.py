@@ -151,6 +151,7 @@ def shared_cache_folder() -> Path:
             if all(f.is_file() for f in files):
                 for f in files:
                     _readable_by_all(f)
+                _passable_by_all(folder)
                 return folder
         if attempt == 0:
             try:
@@ -159,6 +160,18 @@ def shared_cache_folder() -> Path:
             except MnistError:
                 break  # the check that needs MNIST reports it
     return dirs[0]
+
+
+def _passable_by_all(folder: Path) -> None:
+    """A worker running as nobody must pass through the folder to the (public) MNIST files; the
+    folder stays unlistable to others (search permission only) and verdicts keep their own 0700
+    folder inside it."""
+    try:
+        st = folder.stat()
+        if st.st_uid == os.geteuid() and st.st_mode & 0o011 != 0o011:
+            folder.chmod(st.st_mode | 0o011)
+    except (OSError, AttributeError):
+        pass
 
 
 def _readable_by_all(path: Path) -> None:

@@ -214,8 +214,9 @@ def store(entry_key: str, result: ExerciseResult) -> None:
         body = encode(result)
         text = json.dumps({"key": entry_key, "result": body,
                            "sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()})
+        folder().mkdir(mode=0o700, parents=True, exist_ok=True)  # student output: the user's alone
         shard = folder() / entry_key[:2]
-        shard.mkdir(parents=True, exist_ok=True)
+        shard.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=shard, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -131,3 +131,13 @@ def test_two_concurrent_runs_share_the_cache(solutions_copy, cache):
     assert [r["score"] for r in reports] == [16, 16]
     assert not list((cache / "verdicts").glob("*/*.tmp"))
     assert sorted(reused(check(solutions_copy, cache, "Relu", "Sigmoid"))) == ["Relu", "Sigmoid"]
+
+
+def test_a_private_cache_folder_still_serves_the_workers(solutions_copy, tmp_path):
+    """GRADER_CACHE_DIR made by `mktemp -d` (mode 700): a worker running as nobody still reaches
+    MNIST inside it, and the verdicts in it stay private."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    report = check(solutions_copy, private, "train_neuralnet")
+    assert report["score"] == report["max_score"], [t["output"] for t in report["tests"]]
+    assert (private / "verdicts").stat().st_mode & 0o077 == 0

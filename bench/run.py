@@ -114,8 +114,9 @@ def profile_check(path: Path) -> str:
             "out.write('== grader check solutions (main thread) ==\\n'); "
             "pstats.Stats(p, stream=out).sort_stats('cumulative').print_stats('grader', 15); "
             "s = WorkerSession(Path('solutions')); p = cProfile.Profile(); p.enable(); "
+            "from grader.layout import detect; "
             "_run_exercise(catalog.BY_ID['train_neuralnet'], s, Settings(), time.monotonic() + 300, "
-            "Path('solutions').resolve()); p.disable(); s.close(); "
+            "detect(Path('solutions'))); p.disable(); s.close(); "
             "out.write('== train_neuralnet alone (parent side; the worker computes meanwhile) ==\\n'); "
             "pstats.Stats(p, stream=out).sort_stats('tottime').print_stats(15); "
             "print(out.getvalue())")

@@ -55,9 +55,11 @@ def grader_fingerprint() -> str:
 
 # ---- what an exercise reads --------------------------------------------------------------------
 
-def files_read(root: Path, import_dirs: tuple, start: list[str]) -> dict[str, str]:
+def files_read(root: Path, import_dirs: tuple, start: list[str], memo: dict | None = None) -> dict[str, str]:
     """{relative path: sha256} of `start` and every submission file reachable from them through
-    imports; every .py file under root where an import cannot be followed statically."""
+    imports; every .py file under root where an import cannot be followed statically. `memo`
+    keeps each file's imports across calls (keys_for asks for nine exercises over the same files)."""
+    memo = {} if memo is None else memo
     seen: dict[str, str] = {}
     todo = list(start)
     while todo:
@@ -71,7 +73,9 @@ def files_read(root: Path, import_dirs: tuple, start: list[str]) -> dict[str, st
             seen[relative] = "missing"
             continue
         seen[relative] = hashlib.sha256(data).hexdigest()
-        modules = _imports(data, relative)
+        if (relative, seen[relative]) not in memo:
+            memo[relative, seen[relative]] = _imports(data, relative)
+        modules = memo[relative, seen[relative]]
         if modules is None:
             return _everything(root)
         for module in modules:
@@ -128,10 +132,9 @@ def _file_of(root: Path, import_dirs: tuple, importer: str, module) -> list[str]
 
 
 def _everything(root: Path) -> dict[str, str]:
+    """Every file the worker's snapshot would hold (the same walk and caps), hashed."""
     from grader.sandbox import snapshot
-    with tempfile.TemporaryDirectory() as tmp:
-        copied = snapshot.take(root, Path(tmp))
-        return {rel: hashlib.sha256((Path(tmp) / rel).read_bytes()).hexdigest() for rel in sorted(copied)}
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(snapshot.sources(root))}
 
 
 # ---- keys --------------------------------------------------------------------------------------
@@ -150,13 +153,13 @@ def keys_for(layout, selected: list, settings, budgets, points) -> dict:
     every setting that can change its verdict."""
     from grader import catalog
     from grader.layout import name_of_exercise
-    keys = {}
+    keys, memo = {}, {}
     for exercise_id in selected:
         exercise = catalog.BY_ID[exercise_id]
         start = sorted(files_needed(exercise, layout))
         names = sorted({name_of_exercise(e) for e in [exercise_id, *catalog.with_dependencies([exercise_id])]})
         keys[exercise_id] = key(
-            exercise_id, files_read(layout.root, layout.import_dirs, start),
+            exercise_id, files_read(layout.root, layout.import_dirs, start, memo),
             seed=settings.seed, target=settings.mnist_target, iterations=settings.mnist_max_iterations,
             slow=settings.slow_gradient_seconds, points=(points or {}).get(exercise_id),
             seconds=budgets.for_exercise(exercise_id), memory=budgets.limits.memory_mb,
@@ -165,23 +168,32 @@ def keys_for(layout, selected: list, settings, budgets, points) -> dict:
     return keys
 
 
-def report_if_unchanged(layout, selected: list, settings, budgets, points, selected_all: bool):
+def report_if_unchanged(path: Path, ids: list, settings, budgets, points=None, files=None):
     """The whole report from stored verdicts when every selected exercise has one (no worker, no
-    numpy: what makes an unchanged re-check and `grader list` fast); else None."""
+    numpy: what makes an unchanged re-check and `grader list` fast); else None, and then grading
+    as usual reports whatever is wrong with the folder."""
     import time
     from dataclasses import replace
 
-    from grader.layout import summary
+    from grader import catalog
+    from grader.layout import detect, summary
     from grader.results import Report
+    if not Path(path).is_dir():
+        return None
     started = time.monotonic()
-    results = []
-    for exercise_id, entry_key in keys_for(layout, selected, settings, budgets, points).items():
-        found = load(entry_key)
-        if found is None:
-            return None
-        results.append(replace(found, reused=True))
+    try:
+        layout = detect(Path(path), files)
+        selected = catalog.with_dependencies(ids) if ids else list(catalog.ORDER)
+        results = []
+        for entry_key in keys_for(layout, selected, settings, budgets, points).values():
+            found = load(entry_key)
+            if found is None:
+                return None
+            results.append(replace(found, reused=True))
+    except Exception:  # anything unexpected: grade as usual, which reports it properly
+        return None
     return Report(str(layout.root), tuple(results), settings.seed, time.monotonic() - started,
-                  selected_all=selected_all, sandbox=None, layout=summary(layout))
+                  selected_all=not ids, sandbox=None, layout=summary(layout))
 
 def key(exercise_id: str, files: dict, **context) -> str:
     """The key: the exercise, the files it reads, and everything else that can change its verdict

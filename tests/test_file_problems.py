@@ -155,7 +155,7 @@ def test_pathological_files_through_the_real_command(submission, content, words)
     assert all(t["status"] == "passed" for t in tests["Affine"])
     for test in tests["TwoLayerNet"]:
         assert test["extra_data"]["state"] == "error"
-        assert f"two_layer_net.py " in test["output"] and words in test["output"], test["output"]
+        assert "two_layer_net.py " in test["output"] and words in test["output"], test["output"]
 
 
 def test_a_huge_file_through_the_real_command(submission):

@@ -3,15 +3,13 @@ column layouts each LMS's grade import reads, students matched by folder or GitH
 nobody dropped silently."""
 from __future__ import annotations
 
-import csv
 import json
-import subprocess
-import sys
 
 import pytest
 
 from grader import roster
-from tests.conftest import ROOT, SOLUTIONS, copy_submission
+from tests.conftest import SOLUTIONS, copy_submission
+from tests.cli_support import read, run
 
 ASSIGNMENT = "Chapter 5: backprop"
 ROSTER = """\ufeffGitHub,Submission,Student_ID,Email,Name,Section
@@ -19,16 +17,6 @@ alice-gh,,S001,alice@example.edu,"Sato, Alice",Mon
 ,bob,S002,bob@example.edu,Bob Brown,Tue
 dan,,S004,dan@example.edu,Dan Doe,Mon
 """
-
-
-def run(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args), "--lang", "en"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
-def read(path):
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
 
 
 @pytest.fixture(scope="module")

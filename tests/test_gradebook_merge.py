@@ -2,26 +2,14 @@
 mismatched parameters and unstamped files refused, nothing written then."""
 from __future__ import annotations
 
-import csv
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from grader import catalog, merge
 from tests.conftest import ROOT, SOLUTIONS, copy_submission, mutate
-
-
-def run(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args), "--lang", "en"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
-def read(path):
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
+from tests.cli_support import read, run
 
 
 @pytest.fixture(scope="module")

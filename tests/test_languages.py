@@ -12,7 +12,7 @@ from rich.console import Console
 
 from grader import catalog, i18n
 from grader.cli import main
-from grader.messages import choose_language, say
+from grader.messages import choose_language
 from grader.report import rich_report
 from tests.conftest import EXERCISES, SOLUTIONS
 from tests.report_fixtures import sample_report

@@ -29,7 +29,7 @@ def test_a_near_name_fails_with_one_line_at_its_line(solutions_copy, capsys, exe
     output = tests[0]["output"]
     assert message in output and "Traceback" not in output
     near = new.splitlines()[0].strip()
-    assert f"layers.py:" in output and near in output   # the line of the near name, quoted
+    assert "layers.py:" in output and near in output   # the line of the near name, quoted
 
 
 @pytest.mark.parametrize("typo", ["forwar", "foward"])

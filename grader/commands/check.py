@@ -136,7 +136,11 @@ def run(args) -> int:
     if args.plot is not None:
         writable_folder(args.plot)
     config = load_config(args, path)
-    report = None if args.no_cache else _unchanged(path, ids, args, config)
+    report = None
+    if not args.no_cache:
+        from grader.verdicts import report_if_unchanged
+        report = report_if_unchanged(path, ids, settings_from(args, config), budgets_from(args, config),
+                                     config.points, config.files)
     if report is None:
         report = _grade(path, ids, args, config, lang, preload)
     try:
@@ -153,23 +157,6 @@ def run(args) -> int:
     if args.min_score is not None:
         return EXIT_PASSED if report.score >= args.min_score else EXIT_FAILED
     return EXIT_PASSED if report.passed else EXIT_FAILED
-
-
-def _unchanged(path: Path, ids: list, args, config):
-    """The report from stored verdicts when nothing any selected exercise reads has changed:
-    no worker starts and numpy is never loaded. None where anything must be graded."""
-    if not path.is_dir():
-        return None  # the full path says what is wrong with it
-    from grader import catalog, verdicts
-    from grader.layout import detect
-    try:
-        layout = detect(path, config.files)
-        selected = catalog.with_dependencies(ids) if ids else list(catalog.ORDER)
-        return verdicts.report_if_unchanged(layout, selected, settings_from(args, config),
-                                            budgets_from(args, config), config.points,
-                                            selected_all=not ids)
-    except Exception:  # anything unexpected: grade as usual, which reports it properly
-        return None
 
 
 def _grade(path: Path, ids: list, args, config, lang: str, preload):

@@ -13,20 +13,6 @@ def register(sub) -> None:
     parser.set_defaults(func=run)
 
 
-def unchanged_report(path: Path):
-    """The default check's report from stored verdicts, when nothing changed (no worker, no numpy)."""
-    from grader import catalog, verdicts
-    from grader.layout import detect
-    from grader.settings import Budgets, Settings
-    if not path.is_dir():
-        return None
-    try:
-        return verdicts.report_if_unchanged(detect(path), list(catalog.ORDER), Settings(), Budgets(),
-                                            None, selected_all=True)
-    except Exception:  # grade as usual, which reports whatever is wrong
-        return None
-
-
 def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -35,11 +21,13 @@ def run(args) -> int:
     from grader.messages import choose_language, say
     from grader.report.console import Fitted
     from grader.report.rich_report import state_text
+    from grader.settings import Budgets, Settings
+    from grader.verdicts import report_if_unchanged
 
     lang = choose_language(args.lang)
     # States from the verdict cache where nothing changed: after a check, list grades nothing.
     path = args.path or default_submission()
-    report = unchanged_report(path)
+    report = report_if_unchanged(path, [], Settings(), Budgets())
     if report is None:
         from grader.runner import run as run_checks
         report = run_checks(submission_folder(path), cache=True)

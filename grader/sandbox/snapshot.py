@@ -30,26 +30,34 @@ class SnapshotError(Exception):
 def take(root: Path, dest: Path) -> list[str]:
     """Copy root's `.py` files (recursively, within the caps) into `dest`; returns their paths
     relative to root, '/'-separated."""
-    root = Path(os.path.realpath(root))
     copied: list[str] = []
-    total = 0
-    for relative, source in _python_files(root):
-        size = os.fstat(source).st_size
-        try:
-            if size > MAX_FILE_BYTES:
-                raise SnapshotError("err.file_too_big", file=relative, limit=MAX_FILE_BYTES)
-            total += size
-            if len(copied) >= MAX_FILES or total > MAX_TOTAL_BYTES:
-                raise SnapshotError("err.too_much_source", files=MAX_FILES, limit=MAX_TOTAL_BYTES)
-            data = _read(source, size)
-        finally:
-            os.close(source)
+    for relative, data in sources(root):
         target = dest / relative
         target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         target.write_bytes(data)
         os.chmod(target, 0o644)
         copied.append(relative)
     return copied
+
+
+def sources(root: Path):
+    """(relative path, bytes) of every `.py` file a snapshot of `root` holds, within the caps
+    (SnapshotError past them)."""
+    root = Path(os.path.realpath(root))
+    count = total = 0
+    for relative, source in _python_files(root):
+        size = os.fstat(source).st_size
+        try:
+            if size > MAX_FILE_BYTES:
+                raise SnapshotError("err.file_too_big", file=relative, limit=MAX_FILE_BYTES)
+            total += size
+            count += 1
+            if count > MAX_FILES or total > MAX_TOTAL_BYTES:
+                raise SnapshotError("err.too_much_source", files=MAX_FILES, limit=MAX_TOTAL_BYTES)
+            data = _read(source, size)
+        finally:
+            os.close(source)
+        yield relative, data
 
 
 def _read(fd: int, size: int) -> bytes:

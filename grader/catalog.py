@@ -18,6 +18,13 @@ FORMAT_VERSION = 1
 class CheckSpec:
     name: str
     points: float
+    # An extra's checks are worth nothing by default; `weight` is each one's share of the total a
+    # course gives the exercise ([tool.grader.points] sigmoid_graph = 10).
+    weight: float | None = None
+
+    @property
+    def share(self) -> float:
+        return self.points if self.weight is None else self.weight
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,9 @@ class Exercise:
     # dependency named in none of them must pass whole. A failing check of a dependency that is
     # not relied on costs its own points only: this exercise runs without it (see `needs`).
     uses: tuple[str, ...] = ()
+    # An extra lies outside the default 100 points and is graded only when written (some method
+    # of its own file is no longer the stub) or named on the command line (grader/selection.py).
+    extra: bool = False
 
     def needs(self, dependency: str) -> tuple[str, ...] | None:
         """The checks of `dependency` that must pass for this exercise to run; None: all of them."""
@@ -44,9 +54,19 @@ class Exercise:
     def points(self) -> float:
         return sum(c.points for c in self.checks)
 
+    def split(self, total: float) -> dict[str, float]:
+        """`total` points shared over the checks in the catalogue's proportions."""
+        whole = sum(c.share for c in self.checks)
+        return {c.name: (total * c.share / whole if whole else total / len(self.checks)) for c in self.checks}
+
 
 def _checks(*pairs) -> tuple[CheckSpec, ...]:
     return tuple(CheckSpec(name, points) for name, points in pairs)
+
+
+def _weighted(*pairs) -> tuple[CheckSpec, ...]:
+    """An extra's checks: no points of their own, a share of whatever a course gives."""
+    return tuple(CheckSpec(name, 0.0, weight) for name, weight in pairs)
 
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -115,7 +135,15 @@ EXERCISES: tuple[Exercise, ...] = (
 )
 
 BY_ID = {e.id: e for e in EXERCISES}
-ORDER = tuple(e.id for e in EXERCISES)
+ORDER = tuple(e.id for e in EXERCISES)            # the core in the book's order, then the extras
+CORE = tuple(e.id for e in EXERCISES if not e.extra)
+EXTRAS = tuple(e.id for e in EXERCISES if e.extra)
+
+
+def is_extra(exercise_id: str) -> bool:
+    """Whether `exercise_id` is an extra (False for an id the catalogue does not know)."""
+    exercise = BY_ID.get(exercise_id)
+    return exercise is not None and exercise.extra
 
 
 def find(name: str) -> Exercise | None:

@@ -11,6 +11,7 @@
 
     [tool.grader.points]    # an exercise's total (split over its checks as by default) ...
     Affine = 20
+    sigmoid_graph = 10      # an extra: worth nothing unless given points here
     [tool.grader.points.SoftmaxWithLoss]   # ... or each check's points
     forward = 5
     backward = 10
@@ -51,8 +52,9 @@ class Config:
 
     @property
     def max_score(self) -> float:
+        """The core's total: an extra counts only where it is graded, which differs by submission."""
         total = 0.0
-        for exercise in catalog.EXERCISES:
+        for exercise in (e for e in catalog.EXERCISES if not e.extra):
             own = self.points.get(exercise.id, {})
             total += sum(own.get(c.name, c.points) for c in exercise.checks)
         return total
@@ -147,10 +149,8 @@ def _parse_points(value, where: str) -> dict[str, dict[str, float]]:
                                       f"{check!r}; its checks are: {', '.join(c.name for c in exercise.checks)}")
                 points.setdefault(exercise.id, {})[check] = _amount(amount, f"points.{name}.{check}", where)
         else:
-            total = _amount(spec, f"points.{name}", where)
-            default = exercise.points
             # Keep the catalogue's proportions between the exercise's checks.
-            points[exercise.id] = {c.name: total * c.points / default for c in exercise.checks}
+            points[exercise.id] = exercise.split(_amount(spec, f"points.{name}", where))
     return points
 
 
@@ -158,7 +158,8 @@ def _parse_files(value, where: str) -> dict[str, str]:
     """{class or function: a .py file under the submission folder, '/'-separated}."""
     from pathlib import PurePosixPath
 
-    from grader.layout import NAMES
+    from grader.layout import names
+    NAMES = names()
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: files must be a table of name = \"file.py\"")
     files = {}

@@ -19,12 +19,21 @@ def exercise_scores(report: dict, exercise_ids) -> dict[str, float]:
     return scores
 
 
+def exercise_cells(report: dict, exercise_ids) -> list[str]:
+    """Each exercise's score as text; blank for an exercise the run did not grade (an extra
+    left unwritten is not a zero)."""
+    from grader.catalog import is_extra
+    scores = exercise_scores(report, exercise_ids)
+    graded = {test.get("extra_data", {}).get("exercise") for test in report.get("tests", [])}
+    return [f"{scores[e]:g}" if e in graded or not is_extra(e) else "" for e in exercise_ids]
+
+
+
 def rows(graded, exercise_ids) -> list[list]:
     table = [["submission", "score", "max_score", *exercise_ids]]
     for name, report in graded:
-        per = exercise_scores(report, exercise_ids)
         table.append([name, f"{float(report.get('score', 0)):g}", f"{float(report.get('max_score', 0)):g}",
-                      *(f"{per[e]:g}" for e in exercise_ids)])
+                      *exercise_cells(report, exercise_ids)])
     return table
 
 

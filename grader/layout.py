@@ -24,9 +24,26 @@ FLAT_FILES = {
     "Relu": "layers.py", "Sigmoid": "layers.py", "Affine": "layers.py",
     "SoftmaxWithLoss": "layers.py", "TwoLayerNet": "two_layer_net.py",
 }
-NAMES = tuple(FLAT_FILES)
+CORE_NAMES = tuple(FLAT_FILES)
 LAYER_CLASSES = ("Relu", "Sigmoid", "Affine", "SoftmaxWithLoss")
 BOOK_CHAPTER = "ch05"
+
+
+def extra_files() -> dict[str, str]:
+    """{extra exercise id: its file in the flat folder}. An extra's home is its own file: the
+    core classes are never looked for there (its `ReLU` or `Sigmoid` is not the core's), and the
+    extra is never looked for anywhere else."""
+    from grader import catalog
+    return {e.id: e.file for e in catalog.EXERCISES if e.extra}
+
+
+def names() -> tuple[str, ...]:
+    """What the checks import: the core's classes and function, then each extra's file."""
+    return CORE_NAMES + tuple(extra_files())
+
+
+def flat_file(name: str) -> str:
+    return FLAT_FILES.get(name) or extra_files()[name]
 
 
 NEAR_CUTOFF = 0.75   # "backword"/"backward" 0.88, "foward"/"forward" 0.92; "AddLayer"/"MulLayer" 0.63
@@ -118,7 +135,7 @@ class Layout:
     def is_plain_flat(self) -> bool:
         """The flat folder with every name in its usual file: nothing worth telling the reader."""
         return (self.kind == "flat" and not self.notes and self.apple_form == "function"
-                and all(h.file == FLAT_FILES[n] for n, h in self.homes.items()))
+                and all(h.file == flat_file(n) for n, h in self.homes.items()))
 
 
 # ---- detection -------------------------------------------------------------------------------
@@ -178,6 +195,7 @@ def _flat(folder: Path) -> Layout:
         "MulLayer": ["layers.py", "layer_naive.py"], "AddLayer": ["layers.py", "layer_naive.py"],
         **{n: ["layers.py"] for n in LAYER_CLASSES},
         "TwoLayerNet": ["two_layer_net.py"], "buy_apple_orange": ["buy_apple_orange.py"],
+        **{e: [file] for e, file in extra_files().items()},
     })
 
 
@@ -188,19 +206,20 @@ def _book(chapter: Path) -> Layout:
         "AddLayer": [f"{c}/layer_naive.py", f"{c}/layers.py"],
         **{n: ["common/layers.py", f"{c}/layers.py"] for n in LAYER_CLASSES},
         "TwoLayerNet": [f"{c}/two_layer_net.py"], "buy_apple_orange": [f"{c}/buy_apple_orange.py"],
+        **{e: [f"{c}/{file}", file] for e, file in extra_files().items()},
     })
 
 
 def _course(folder: Path, files: dict) -> Layout:
     """The configured files first, then what the flat folder would use for the rest."""
-    configured = {name: files[name] for name in NAMES if name in files}
+    configured = {name: files[name] for name in names() if name in files}
     dirs = []
     for file in configured.values():
         parent = str(Path(file).parent).replace("\\", "/")
         if parent != "." and parent not in dirs:
             dirs.append(parent)
     flat = _flat(folder)
-    candidates = {n: [configured[n]] if n in configured else [flat.file_of(n)] for n in NAMES}
+    candidates = {n: [configured[n]] if n in configured else [flat.file_of(n)] for n in names()}
     return _build("course", folder, folder, (*dirs, "."), candidates, fixed=set(configured))
 
 
@@ -217,17 +236,22 @@ def _build(kind: str, root: Path, chapter: Path, import_dirs: tuple, candidates:
             definitions[file] = read_definitions(root / file)
         return definitions[file]
 
+    extras = extra_files()
+    # The extras' files are never searched for core classes (modular_network.py's own ReLU and
+    # Sigmoid are not the core's Relu and Sigmoid, nor near misses of them).
+    extra_homes = {f for e in extras for f in candidates[e]}
     net_file = candidates["TwoLayerNet"][0]
     imported = {}
     for module, names in defined(net_file).imports:
         file = _file_of_module(root, import_dirs, module)
-        if file is not None:
+        if file is not None and file not in extra_homes:
             for name in (LAYER_CLASSES if "*" in names else names):
                 imported.setdefault(name, file)
-    others = sorted(prefix + p.name for p in chapter.glob("*.py")) if search else []
+    others = sorted(prefix + p.name for p in chapter.glob("*.py")
+                    if p.name not in extras.values()) if search else []
     notes = []
     homes = {}
-    for name in NAMES:
+    for name in CORE_NAMES:
         own = candidates[name]
         order = ([imported[name]] if name in imported and name not in fixed else []) + own
         found = next((f for f in order if _defines(defined(f), name)), None)
@@ -243,6 +267,9 @@ def _build(kind: str, root: Path, chapter: Path, import_dirs: tuple, candidates:
                                                             "used": found}))
         file = found or own[0]
         homes[name] = Home(_module_name(file, import_dirs), file, found is not None)
+    for name in extras:
+        file = next((f for f in candidates[name] if (root / f).is_file()), candidates[name][0])
+        homes[name] = Home(_module_name(file, import_dirs), file, (root / file).is_file())
     apple = homes["buy_apple_orange"]
     apple_def = defined(apple.file)
     if not (root / apple.file).is_file():
@@ -251,7 +278,8 @@ def _build(kind: str, root: Path, chapter: Path, import_dirs: tuple, candidates:
         form = "function"
     else:
         form = "script"
-    searched = tuple(dict.fromkeys([*(f for c in candidates.values() for f in c), *others]))
+    searched = tuple(dict.fromkeys([*(f for n in CORE_NAMES for f in candidates[n]), *others]))
+    searched = tuple(f for f in searched if f not in extra_homes)
     return Layout(kind, root, tuple(import_dirs), homes, tuple(notes), form,
                   tuple(f for f in searched if (root / f).is_file()))
 
@@ -281,7 +309,9 @@ def _module_name(file: str, import_dirs: tuple) -> str:
 
 def summary(layout: Layout) -> dict:
     """The layout as plain data for the report: kind, which file each name came from, notes."""
+    extras = extra_files()
     return {"kind": layout.kind, "root": str(layout.root),
-            "files": {name: home.file for name, home in layout.homes.items()},
+            "files": {name: home.file for name, home in layout.homes.items()
+                      if name not in extras or home.found},
             "buy_apple_orange": layout.apple_form, "notes": layout.notes,
             "plain": layout.is_plain_flat}

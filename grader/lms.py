@@ -42,7 +42,7 @@ def grade_of(report: dict | None, max_score: float, out_of: float | None) -> str
 
 
 def csv_table(entries, exercise_ids, max_score, out_of) -> list[list[str]]:
-    from grader.gradebook import exercise_scores
+    from grader.gradebook import exercise_cells
     with_roster = any(e.student is not None or e.note for e in entries)
     head = ["student_id", "email", "name"] if with_roster else []
     table = [[*head, "submission", "score", "max_score", *exercise_ids, *(["note"] if with_roster else [])]]
@@ -53,7 +53,7 @@ def csv_table(entries, exercise_ids, max_score, out_of) -> list[list[str]]:
         if e.report is None:
             per = ["" for _ in exercise_ids]
         else:
-            per = [f"{v:g}" for v in exercise_scores(e.report, exercise_ids).values()]
+            per = exercise_cells(e.report, exercise_ids)
         table.append([*(who if with_roster else []), e.folder or "", grade_of(e.report, max_score, out_of),
                       f"{scale:g}", *per, *([e.note] if with_roster else [])])
     return table

@@ -22,6 +22,8 @@ def _needed(exercise: catalog.Exercise) -> tuple[str, tuple[str, ...]] | None:
 
 def near_miss(layout: Layout, exercise: catalog.Exercise) -> tuple[Message, tuple[SourceLine, ...]] | None:
     """(the one-line explanation, the near name's line) when a needed name is misspelt; else None."""
+    if exercise.extra:
+        return _extra_near_miss(layout, exercise)
     needed = _needed(exercise)
     if needed is None:
         return None
@@ -44,6 +46,35 @@ def near_miss(layout: Layout, exercise: catalog.Exercise) -> tuple[Message, tupl
         if near is not None:
             message = Message("near_miss_method", {"file": home.file, "cls": cls, "want": method, "near": near})
             return message, (_line(layout, home.file, own[near], f"{cls}.{near}"),)
+    return None
+
+
+def _extra_near_miss(layout: Layout, exercise: catalog.Exercise):
+    """An extra's classes and methods are looked for in its own file only: `Relu` written there
+    for its `ReLU` is a near miss; the core's layers.py has nothing to do with it."""
+    file = layout.exercise_file(exercise.id)
+    defined = read_definitions(layout.root / file)
+    classes: dict[str, list[str]] = {}
+    for name in exercise.writes:
+        cls, _, method = name.partition(".")
+        classes.setdefault(cls, []).append(method)
+    for cls, methods in classes.items():
+        if cls not in defined.classes:
+            if not methods[0]:
+                continue     # a function: no class to misname
+            # Only a class the exercise does not ask for can be a misspelt one (NegLayer is not
+            # ExpLayer misnamed).
+            near = closest(cls, [c for c in defined.classes if c not in classes])
+            if near is not None:
+                message = Message("near_miss_class", {"file": file, "want": cls, "near": near})
+                return message, (_line(layout, file, defined.classes[near], near),)
+            continue
+        own = defined.methods.get(cls, {})
+        for method in methods:
+            near = closest(method, [m for m in own if m not in methods]) if method not in own else None
+            if near is not None:
+                message = Message("near_miss_method", {"file": file, "cls": cls, "want": method, "near": near})
+                return message, (_line(layout, file, own[near], f"{cls}.{near}"),)
     return None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import catalog, source, verdicts
+from grader import catalog, selection, source, verdicts
 from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
@@ -64,7 +64,8 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
         budgets: Budgets | None = None, on_result=None,
         points: dict[str, dict[str, float]] | None = None, files: dict | None = None,
         cache: bool = False) -> Report:
-    """Grade `submission` on the chosen exercises (all of them by default), in book order.
+    """Grade `submission` on the chosen exercises (by default the core and the extras that are
+    written: grader.selection), in catalogue order.
 
     `cache`: reuse an exercise's stored verdict when nothing it reads has changed (verdicts.py),
     and store new ones.
@@ -76,7 +77,7 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     submission = layout.root   # the book's layout: the repository holding ch05/ and common/
     settings = settings or Settings()
     budgets = budgets or Budgets()
-    selected = catalog.with_dependencies(exercise_ids) if exercise_ids else list(catalog.ORDER)
+    selected = selection.selected(layout, exercise_ids)
     started = time.monotonic()
     run_deadline = started + budgets.run
     results: dict[str, ExerciseResult] = {}

@@ -175,7 +175,7 @@ def report_if_unchanged(path: Path, ids: list, settings, budgets, points=None, f
     import time
     from dataclasses import replace
 
-    from grader import catalog
+    from grader import selection
     from grader.layout import detect, summary
     from grader.results import Report
     if not Path(path).is_dir():
@@ -183,7 +183,7 @@ def report_if_unchanged(path: Path, ids: list, settings, budgets, points=None, f
     started = time.monotonic()
     try:
         layout = detect(Path(path), files)
-        selected = catalog.with_dependencies(ids) if ids else list(catalog.ORDER)
+        selected = selection.selected(layout, ids)
         results = []
         for entry_key in keys_for(layout, selected, settings, budgets, points).values():
             found = load(entry_key)

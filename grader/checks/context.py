@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from grader.layout import FLAT_FILES, Layout
+from grader.layout import Layout, flat_file
 from grader.protocol import Remote
 from grader.settings import Settings  # noqa: F401  (checks and callers import it from here)
 from grader.session import WorkerSession
@@ -31,7 +31,7 @@ class CheckContext:
         """The module that holds class (or function) `name`: "layers", "common.layers", ..."""
         if self.layout is not None:
             return self.layout.module_of(name)
-        return FLAT_FILES[name].removesuffix(".py")
+        return flat_file(name).removesuffix(".py")
 
     def report_progress(self, done: int, total: int, **info) -> None:
         if self.settings.progress is not None:

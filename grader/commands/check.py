@@ -167,9 +167,8 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload):
     submission_folder(path)
     progress = None
     if args.format == "rich" and not args.output:
-        from grader import catalog
         from grader.report.live import LiveProgress
-        progress = LiveProgress(lang, len(catalog.with_dependencies(ids) if ids else catalog.ORDER))
+        progress = LiveProgress(lang, _how_many(path, ids, config.files))
     try:
         with progress if progress is not None else _nothing():
             return run_checks(path, ids or None, settings_from(args, config, progress),
@@ -178,6 +177,16 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload):
                               points=config.points, files=config.files, cache=not args.no_cache)
     except SubmissionError as exc:
         raise UsageError(exc.key, **exc.params) from None
+
+
+def _how_many(path: Path, ids: list, files: dict) -> int:
+    """How many exercises the run will grade (the progress bar's length)."""
+    from grader import catalog, selection
+    from grader.layout import detect
+    try:
+        return len(selection.selected(detect(path, files), ids))
+    except Exception:  # the run itself reports whatever is wrong with the folder
+        return len(catalog.with_dependencies(ids) if ids else catalog.CORE)
 
 
 def _plot(report, folder: Path, lang: str) -> None:

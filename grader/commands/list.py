@@ -20,7 +20,8 @@ def run(args) -> int:
     from grader import catalog
     from grader.messages import choose_language, say
     from grader.report.console import Fitted
-    from grader.report.rich_report import state_text
+    from grader.report.rich_report import extras_heading, state_text
+    from grader.results import State
     from grader.settings import Budgets, Settings
     from grader.verdicts import report_if_unchanged
 
@@ -43,12 +44,24 @@ def run(args) -> int:
     table.add_column(say("ui.state", lang), no_wrap=True)
     table.add_column(say("ui.points", lang), justify="right", no_wrap=True)
     upcoming = report.next_exercise()
-    for number, result in enumerate(report.exercises, 1):
-        exercise = catalog.BY_ID[result.exercise]
-        marker = " ←" if upcoming is not None and result.exercise == upcoming.exercise else ""
-        cells = [str(number), result.exercise + marker] + ([exercise.title[lang]] if with_topic else [])
-        table.add_row(*cells, result.file, state_text(result.state, lang),
-                      f"{result.score:g}/{result.max_score:g}")
+    graded = {result.exercise: result for result in report.exercises}
+    files = dict(report.layout.get("files", {})) if report.layout else {}
+    grouped = False
+    for number, exercise_id in enumerate((e for e in catalog.ORDER if e in graded or catalog.is_extra(e)), 1):
+        exercise = catalog.BY_ID[exercise_id]
+        if exercise.extra and not grouped:
+            extras_heading(table, lang)
+            grouped = True
+        marker = " ←" if upcoming is not None and exercise_id == upcoming.exercise else ""
+        cells = [str(number), exercise_id + marker] + ([exercise.title[lang]] if with_topic else [])
+        result = graded.get(exercise_id)
+        if result is None:
+            # An extra nobody has written: listed with its state, outside the score.
+            table.add_row(*cells, files.get(exercise_id, exercise.file),
+                          state_text(State.NOT_STARTED, lang), "-")
+        else:
+            table.add_row(*cells, result.file, state_text(result.state, lang),
+                          f"{result.score:g}/{result.max_score:g}")
     console.print(Fitted(table))
     if upcoming is None:
         console.print(say("ui.all_passed", lang), style="bold green")

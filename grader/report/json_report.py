@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from grader.catalog import is_extra
 from grader.messages import say, text
 from grader.results import CheckResult, Report, State
 
@@ -41,6 +42,7 @@ def printed_by(exercise, lang: str) -> str:
     return head + exercise.output
 
 
+
 def to_dict(report: Report, lang: str = "en") -> dict:
     tests = []
     for exercise in report.exercises:
@@ -54,7 +56,8 @@ def to_dict(report: Report, lang: str = "en") -> dict:
                 "output_format": "text",
                 "visibility": "visible",
                 "extra_data": {"exercise": exercise.exercise, "check": check.check,
-                               "state": check.state.value, "file": exercise.file},
+                               "state": check.state.value, "file": exercise.file,
+                               **({"extra": True} if is_extra(exercise.exercise) else {})},
             })
     layout = report.layout
     extra = {"layout": {"kind": layout["kind"], "files": dict(layout["files"]),

@@ -122,7 +122,11 @@ def _table(report: Report, lang: str) -> Table:
     table.add_column(say("ui.state", lang), no_wrap=True)
     table.add_column(say("ui.points", lang), justify="right", no_wrap=True)
     table.add_column(say("ui.detail", lang))
+    grouped = False
     for exercise in report.exercises:
+        if catalog.is_extra(exercise.exercise) and not grouped:
+            extras_heading(table, lang)
+            grouped = True
         problem = exercise.first_problem
         if problem is None:
             detail = _passed_detail(exercise, lang)
@@ -133,6 +137,12 @@ def _table(report: Report, lang: str) -> Table:
         table.add_row(exercise.exercise, state_text(exercise.state, lang),
                       f"{exercise.score:g}/{exercise.max_score:g}", detail)
     return table
+
+
+def extras_heading(table: Table, lang: str) -> None:
+    """The extras come after the core, under their own heading: outside the default points."""
+    table.add_section()
+    table.add_row(Text(say("ui.extras", lang), style="bold"), *([""] * (len(table.columns) - 1)))
 
 
 def layout_text(report: Report, lang: str) -> Text | None:

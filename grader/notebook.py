@@ -18,7 +18,8 @@ class NotebookReport:
 
     def __rich__(self):
         from grader.report import rich_report
-        return rich_report.render(self.report, self.lang)
+        # A notebook cell has room: passing exercises' graphs are drawn in full too.
+        return rich_report.render(self.report, self.lang, passed_graphs="full")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from rich.console import Console

@@ -2,7 +2,8 @@
 
 Like the rest of the worker they decide nothing: `run_script` sends back what a script printed
 (as text, which the parent parses and judges), `wire_apple_orange` sends back the six numbers the
-student's own MulLayer and AddLayer give on the book's graph.
+student's own MulLayer and AddLayer give on the book's graph, `apple_orange_edges` the number on
+each of its edges.
 """
 from __future__ import annotations
 
@@ -58,13 +59,46 @@ def run_script(module: str) -> str:
 def wire_apple_orange(mul_module: str, add_module: str, apple, apple_num, orange, orange_num, tax):
     """The book's graph of 5.4.2 from the student's layers: two products, their sum, the tax.
     Returns [price, dapple, dapple_num, dorange, dorange_num, dtax]."""
+    edges = {}
+    _wire(mul_module, add_module, (apple, apple_num, orange, orange_num, tax), edges)
+    return [edges["price"][0], edges["apple"][1], edges["apple_num"][1], edges["orange"][1],
+            edges["orange_num"][1], edges["tax"][1]]
+
+
+def apple_orange_edges(mul_module: str, add_module: str, apple, apple_num, orange, orange_num, tax):
+    """The same graph's value on every edge, {edge id: [forward, backward]} (the edge ids of
+    grader.graph.values), each a float or None: as far as the student's layers got, for the
+    parent to draw and judge. An exception in their code ends the wiring there, quietly: the check
+    that called this reports the layers' own failures."""
+    edges: dict = {}
+    try:
+        _wire(mul_module, add_module, (apple, apple_num, orange, orange_num, tax), edges)
+    except Exception:
+        pass
+    return {edge: [_float(v) for v in pair] for edge, pair in edges.items()}
+
+
+def _float(value):
+    try:
+        result = float(value)
+    except Exception:     # an array, None, or whatever the student's layer returned
+        return None
+    return result
+
+
+def _wire(mul_module, add_module, args, edges: dict) -> None:
+    """Fill `edges` ({edge id: [forward, backward]}) value by value, forward then backward."""
+    apple, apple_num, orange, orange_num, tax = args
     mul_layer = getattr(importlib.import_module(mul_module), "MulLayer")
     add_layer = getattr(importlib.import_module(add_module), "AddLayer")
+    for name, value in zip(("apple", "apple_num", "orange", "orange_num", "tax"), args):
+        edges[name] = [value, None]
     apples, oranges, fruit, taxed = mul_layer(), mul_layer(), add_layer(), mul_layer()
-    price = taxed.forward(fruit.forward(apples.forward(apple, apple_num),
-                                        oranges.forward(orange, orange_num)), tax)
-    dfruit, dtax = taxed.backward(1)
-    dapples, doranges = fruit.backward(dfruit)
-    dapple, dapple_num = apples.backward(dapples)
-    dorange, dorange_num = oranges.backward(doranges)
-    return [price, dapple, dapple_num, dorange, dorange_num, dtax]
+    edges["apple_price"] = [apples.forward(apple, apple_num), None]
+    edges["orange_price"] = [oranges.forward(orange, orange_num), None]
+    edges["all_price"] = [fruit.forward(edges["apple_price"][0], edges["orange_price"][0]), None]
+    edges["price"] = [taxed.forward(edges["all_price"][0], tax), 1]
+    edges["all_price"][1], edges["tax"][1] = taxed.backward(1)
+    edges["apple_price"][1], edges["orange_price"][1] = fruit.backward(edges["all_price"][1])
+    edges["apple"][1], edges["apple_num"][1] = apples.backward(edges["apple_price"][1])
+    edges["orange"][1], edges["orange_num"][1] = oranges.backward(edges["orange_price"][1])

@@ -41,14 +41,17 @@ def close_as_printed(printed: str, want: float) -> bool:
     return abs(value - want) <= allowed * (1 + 1e-9)
 
 
-def check_script(ctx, names: tuple, wanted: tuple) -> None:
-    """Run the student's script and compare the six printed values with `wanted`."""
+def check_script(ctx, names: tuple, wanted: tuple, printed_values: dict | None = None) -> None:
+    """Run the student's script and compare the six printed values with `wanted`; the numbers
+    it printed are also put in `printed_values` ({name: float}), for the report's drawing."""
     file = ctx.layout.file_of("buy_apple_orange")
     ctx.current = file
     printed = ctx.session.function("grader.worker_ops_layout", "run_script",
                                    ctx.module_of("buy_apple_orange"))
     printed = printed if isinstance(printed, str) else ""
     values = parse_printed(printed)
+    if printed_values is not None:
+        printed_values.update({n: float(values[n]) for n in names if n in values})
     expected = {name: want for name, want in zip(names, wanted)}
     missing = [n for n in names if n not in values]
     shown = "; ".join(line.strip() for line in printed.splitlines() if line.strip())[:160]

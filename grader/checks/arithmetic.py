@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader import reference
+from grader.checks import apple_graph
 from grader.checks.context import CheckContext
 from grader.compare import VALUE_THRESHOLD, CheckFailed, expect_close, preview
 from grader.results import Comparison, Message
@@ -63,6 +64,22 @@ def _close(a, b) -> bool:
         return False
 
 
+def _drawing_the_graph_on_failure(check):
+    """A layer's failing check also shows what it does to the book's apple/orange graph, when
+    that shows on it: the edges its mistake makes wrong, each with the value expected there."""
+    def checked(ctx, *args):
+        try:
+            check(ctx, *args)
+        except CheckFailed:
+            apple_graph.attach(ctx, BOOK_ARGS, only_if_wrong=True)
+            raise
+    return checked
+
+
+_check_forward = _drawing_the_graph_on_failure(_check_forward)
+_check_backward = _drawing_the_graph_on_failure(_check_backward)
+
+
 def mul_forward(ctx):
     _check_forward(ctx, "MulLayer", np.multiply)
 
@@ -103,22 +120,36 @@ def _graph_from(ctx: CheckContext, args: tuple):
                                 ctx.module_of("MulLayer"), ctx.module_of("AddLayer"), *args)
 
 
-def _check_graph(ctx: CheckContext, args: tuple) -> None:
+def _check_graph(ctx: CheckContext, args: tuple, drawn: bool) -> None:
+    """`drawn`: the graph's numbers go to the report whatever the verdict; otherwise only when
+    this graph is the one that failed."""
     got = _graph_from(ctx, args)
-    if not isinstance(got, (tuple, list)) or len(got) != 6:
-        raise CheckFailed(Message("expected_six", {"method": "buy_apple_orange"}),
-                          Comparison("(price, dapple, ...)", "6 values", preview(got)))
-    for name, value, want in zip(_NAMES, got, _graph_values(*args)):
-        expect_close(value, np.float64(want), method="buy_apple_orange", quantity=name,
-                     threshold=1e-9, allow_scalar_broadcast=True)
+    if drawn:
+        apple_graph.attach(ctx, args, own=got)
+    try:
+        if not isinstance(got, (tuple, list)) or len(got) != 6:
+            raise CheckFailed(Message("expected_six", {"method": "buy_apple_orange"}),
+                              Comparison("(price, dapple, ...)", "6 values", preview(got)))
+        for name, value, want in zip(_NAMES, got, _graph_values(*args)):
+            expect_close(value, np.float64(want), method="buy_apple_orange", quantity=name,
+                         threshold=1e-9, allow_scalar_broadcast=True)
+    except CheckFailed:
+        if not drawn:
+            apple_graph.attach(ctx, args, own=got)
+        raise
 
 
 def apple_book_values(ctx):
     if ctx.layout is not None and ctx.layout.apple_form == "script":
         from grader.checks.apple_script import check_script
-        check_script(ctx, _NAMES, _graph_values(*BOOK_ARGS))
+        printed: dict = {}
+        try:
+            check_script(ctx, _NAMES, _graph_values(*BOOK_ARGS), printed)
+        finally:
+            if ctx.session.alive:
+                apple_graph.attach(ctx, BOOK_ARGS, own=[printed.get(n) for n in _NAMES])
         return
-    _check_graph(ctx, BOOK_ARGS)
+    _check_graph(ctx, BOOK_ARGS, drawn=True)
 
 
 def apple_random_values(ctx):
@@ -128,4 +159,4 @@ def apple_random_values(ctx):
         args = (int(ctx.rng.integers(50, 500)), int(ctx.rng.integers(1, 9)),
                 int(ctx.rng.integers(50, 500)), int(ctx.rng.integers(1, 9)),
                 round(float(ctx.rng.uniform(1.01, 1.3)), 3))
-        _check_graph(ctx, args)
+        _check_graph(ctx, args, drawn=False)

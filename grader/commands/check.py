@@ -193,12 +193,13 @@ def _plot(report, folder: Path, lang: str) -> None:
     import sys
 
     from grader.messages import say
+    from grader.graph.svg import write_graphs
     from grader.plots import PlotUnavailable, write_plots
+    files = write_graphs(report, folder, lang)     # SVG from the standard library: always
     try:
-        files = write_plots(report, folder, lang)
+        files += write_plots(report, folder, lang)
     except PlotUnavailable:
         print(f"grader: {say('ui.plot_needs_matplotlib', lang)}", file=sys.stderr)
-        return
     if files:
         print(say("ui.plot_saved", lang, files=", ".join(str(f) for f in files)), file=sys.stderr)
 

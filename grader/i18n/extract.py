@@ -45,6 +45,7 @@ PLURAL_FORMS = {
 def families() -> dict[str, tuple[str, ...]]:
     """Keys made at run time from a prefix and a value: the values each prefix can take."""
     from grader.cli import _ARGPARSE_ERRORS
+    from grader.graph.figures import FIGURES
     from grader.plots import LABELS
     from grader.results import State
     return {
@@ -53,6 +54,7 @@ def families() -> dict[str, tuple[str, ...]]:
         "ui.layout.": ("flat", "book", "course"),
         "ui.apple.": ("function", "script", "wired"),
         "plot.": LABELS,
+        "graph.figure.": tuple(FIGURES),
     }
 
 

@@ -86,3 +86,16 @@ def never_fail(*streams) -> None:
 def spinner(console) -> str:
     """rich's default spinner is drawn in Braille; a console that cannot show it gets a line."""
     return "dots" if is_unicode(console.encoding) else "line"
+
+
+# A drawing's lines and operators (the computational graph): ASCII on every console that is not
+# UTF-8, whether or not its encoding holds them, because code pages that do (cp932, cp437) may show
+# them two cells wide and break the drawing; rich draws its own boxes in ASCII there for the same
+# reason. One cell each.
+DRAWING = {"─": "-", "│": "|", "┘": "'", "┐": ".", "┼": "+", "→": ">", "×": "*", "✘": "x"}
+_DRAWING = {ord(ch): plain for ch, plain in DRAWING.items()}
+
+
+def plain_drawing(text: str) -> str:
+    """`text` of a drawing with its lines and symbols as ASCII stand-ins of the same width."""
+    return text.translate(_DRAWING)

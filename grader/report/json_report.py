@@ -57,7 +57,9 @@ def to_dict(report: Report, lang: str = "en") -> dict:
                 "visibility": "visible",
                 "extra_data": {"exercise": exercise.exercise, "check": check.check,
                                "state": check.state.value, "file": exercise.file,
-                               **({"extra": True} if is_extra(exercise.exercise) else {})},
+                               **({"extra": True} if is_extra(exercise.exercise) else {}),
+                               # the numbers on a computational graph (grader.graph.values)
+                               **({"graph": check.extra["graph"]} if "graph" in check.extra else {})},
             })
     layout = report.layout
     extra = {"layout": {"kind": layout["kind"], "files": dict(layout["files"]),

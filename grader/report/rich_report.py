@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from grader import catalog
+from grader.graph import graph_of
+from grader.graph.text import GraphView, one_line
 from grader.messages import FILE_LEVEL, say, text
 from grader.report.console import Fitted
 from grader.results import CheckResult, ExerciseResult, Report, State
@@ -27,16 +29,23 @@ def state_text(state: State, lang: str) -> Text:
     return Text(f"{mark} {say('state.' + state.value, lang)}", style=style)
 
 
-def render(report: Report, lang: str = "en") -> Fitted:
-    """The report, drawn with plain-text stand-ins where the console's encoding needs them."""
-    return Fitted(_render(report, lang))
+def render(report: Report, lang: str = "en", passed_graphs: str = "line") -> Fitted:
+    """The report, drawn with plain-text stand-ins where the console's encoding needs them.
+
+    A computational graph (grader.graph) is drawn in full inside the panel of a check that failed:
+    there the marked edge is the lesson. A passing exercise's graph would add some twenty lines to
+    every run of a report that should stay short when all is well, so the terminal gets one line
+    of its values (`passed_graphs="line"`), while a notebook, where a cell has room and the student
+    is reading rather than re-running, draws it in full (`"full"`); --plot writes it as SVG."""
+    return Fitted(_render(report, lang, passed_graphs))
 
 
-def _render(report: Report, lang: str) -> Group:
+def _render(report: Report, lang: str, passed_graphs: str = "line") -> Group:
     parts = [_table(report, lang)]
     layout = layout_text(report, lang)
     if layout is not None:
         parts.append(layout)
+    parts.extend(_passed_graphs(report, lang, passed_graphs))
     said = set()   # a file's problem is one panel, however many exercises need the file
     for exercise in report.exercises:
         problem = exercise.first_problem
@@ -172,6 +181,20 @@ def _passed_detail(exercise: ExerciseResult, lang: str) -> str:
     return text(notes[0], lang) if notes else ""
 
 
+def _passed_graphs(report: Report, lang: str, how: str) -> list:
+    shown = []
+    for exercise in report.exercises:
+        if exercise.state is not State.PASSED:
+            continue
+        graph = next((g for g in map(graph_of, exercise.checks) if g is not None), None)
+        if graph is not None and how == "full":
+            shown.append(Panel(GraphView(graph, lang), title=exercise.exercise, title_align="left",
+                               border_style="green", expand=False))
+        elif graph is not None:
+            shown.append(Text(one_line(graph, lang), style="dim"))
+    return shown
+
+
 def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> Panel:
     body = Text()
     body.append(text(check.message, lang) + "\n", style="bold")
@@ -191,6 +214,10 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
             body.append(f"  {say('ui.worst', lang)} {c.where}\n", style="dim")
     if check.diagnosis is not None:
         body.append("→ " + text(check.diagnosis, lang) + "\n", style="yellow")
+    graph = graph_of(check)
+    if graph is not None:
+        body.rstrip()
+        body = Group(body, GraphView(graph, lang), Text())
     if _about_a_file(check):
         # The exercise's hints are about its methods, not about why its file cannot be used.
         title = str(check.message.params.get("file") or exercise.file)
@@ -199,9 +226,11 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
         renamed = check.message is not None and check.message.key.startswith("near_miss")
         hint = "" if renamed else _hint(exercise.exercise, check, lang)
         if hint:
-            body.append(f"{say('ui.hint', lang)}: {hint}", style="green")
+            said = Text(f"{say('ui.hint', lang)}: {hint}", style="green")
+            body = Group(*body.renderables, said) if isinstance(body, Group) else body.append_text(said)
         title = f"{exercise.exercise}.{check.check} ({exercise.file})"
-    body.rstrip()
+    if isinstance(body, Text):
+        body.rstrip()
     return Panel(body, title=title, title_align="left", border_style="red")
 
 

@@ -128,3 +128,22 @@ def test_svg_of_the_sigmoid():
     svg = ET.fromstring(to_svg(build(graph_values("sigmoid", want, want)), "ko").encode("utf-8"))
     texts = [t.text for t in svg.iter(SVG + "text")]
     assert "exp" in texts and "1/x" in texts and "0.2689" in texts
+
+
+def readme_block(after: str, indent: str = "") -> list[str]:
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(readme) if after in line)
+    first = next(i for i in range(start, len(readme)) if readme[i].strip() == "```") + 1
+    last = next(i for i in range(first, len(readme)) if readme[i].strip() == "```")
+    return [line[len(indent):] for line in readme[first:last]]
+
+
+@pytest.mark.parametrize("lang, after, indent", [("en", "Here `AddLayer.backward` returns", ""),
+                                                 ("ja", "例: `AddLayer.backward`", "   ")])
+def test_the_readme_shows_what_the_report_draws(lang, after, indent):
+    # AddLayer.backward returning dout / 2 twice, on the book's graph (a panel's 76 columns).
+    halved = {"apple_price": (200, 0.55), "orange_price": (450, 0.55), "apple": (100, 1.1),
+              "apple_num": (2, 55.0), "orange": (150, 1.65), "orange_num": (3, 82.5)}
+    text = drawn(apple(halved), width=76, lang=lang)
+    assert [line.rstrip() for line in text.splitlines()] == readme_block(after, indent)

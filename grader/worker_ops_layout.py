@@ -79,11 +79,13 @@ def apple_orange_edges(mul_module: str, add_module: str, apple, apple_num, orang
 
 
 def _float(value):
+    """One number as a float; None for anything else (an array of several, None, an object)."""
     try:
-        result = float(value)
-    except Exception:     # an array, None, or whatever the student's layer returned
+        if getattr(value, "size", None) == 1 and hasattr(value, "item"):
+            value = value.item()      # a 0-d or one-element array, without numpy's deprecation
+        return float(value)
+    except Exception:
         return None
-    return result
 
 
 def _wire(mul_module, add_module, args, edges: dict) -> None:

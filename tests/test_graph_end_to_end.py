@@ -98,3 +98,14 @@ def test_a_notebook_draws_a_passing_graph_in_full():
     bundle = check(str(SOLUTIONS), "buy_apple_orange", lang="en")._repr_mimebundle_()
     assert "(×)" in bundle["text/plain"] and "715" in bundle["text/plain"]
     assert "apple_num" in bundle["text/html"]
+
+
+def test_the_graph_survives_the_verdict_cache(capsys, solutions_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
+    with_bug(solutions_copy, "add_backward_halves")
+    outputs = []
+    for _ in range(2):
+        main(["check", str(solutions_copy), "AddLayer", "--lang", "en"])
+        outputs.append(capsys.readouterr().out)
+    assert "not graded again" in outputs[1]
+    assert "✘0.55" in below(outputs[1], "apple", 1) and below(outputs[0], "tax", 0) == below(outputs[1], "tax", 0)

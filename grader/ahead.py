@@ -19,10 +19,13 @@ class Ahead:
     """One exercise run on a background thread with a worker of its own."""
 
     def __init__(self, submission: Path, limits: Limits,
-                 run_exercise: Callable[[WorkerSession], ExerciseResult], import_dirs: tuple = (".",)):
+                 run_exercise: Callable[[WorkerSession], ExerciseResult], import_dirs: tuple = (".",),
+                 session: WorkerSession | None = None):
+        """`session`: a worker already started for this exercise (grader.plan), else one is
+        started here, on the background thread."""
         self._result: ExerciseResult | None = None
         self._error: BaseException | None = None
-        self._session: WorkerSession | None = None
+        self._session: WorkerSession | None = session
         self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(submission, limits, run_exercise, import_dirs),
                                         name="grader-ahead", daemon=True)
@@ -30,7 +33,8 @@ class Ahead:
 
     def _run(self, submission, limits, run_exercise, import_dirs) -> None:
         try:
-            self._session = WorkerSession(submission, limits, import_dirs=import_dirs)
+            if self._session is None:
+                self._session = WorkerSession(submission, limits, import_dirs=import_dirs)
             self._started.set()
             self._result = run_exercise(self._session)
         except BaseException as exc:  # surfaced by result(), never lost

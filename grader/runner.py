@@ -6,7 +6,6 @@ exception, a timeout, a dead worker) into a CheckResult. It never prints.
 """
 from __future__ import annotations
 
-import os
 import signal
 import time
 from dataclasses import dataclass, replace
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import catalog, selection, source, verdicts
+from grader import catalog, plan as planning, source, verdicts
 from grader.ahead import Ahead
 from grader.checks import CHECKS
 from grader.checks.context import CheckContext, Settings
@@ -22,48 +21,20 @@ from grader.checks.explain import explain_error
 from grader.checks.lines import line_computing
 from grader.compare import CheckFailed
 from grader.datasets import MnistError
-from grader.layout import Layout, detect, name_of_exercise, summary
+from grader.layout import Layout, name_of_exercise, summary
 from grader.near_miss import near_miss
+from grader.plan import TRAINING, Plan, imported_first as _imported_first
+from grader.plan import SubmissionError, validate_submission  # noqa: F401  (imported from here too)
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
 from grader.sandbox.policy import SandboxUnavailable
 from grader.sandbox.snapshot import SnapshotError
 from grader.session import StudentException, WorkerDied, WorkerSession, WorkerTimeout
-from grader.settings import Budgets, Limits  # noqa: F401  (Budgets is imported from here too)
-
-TRAINING = "train_neuralnet"
-SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py")
-
-
-class SubmissionError(Exception):
-    """The submission folder cannot be graded at all (exit code 2); `key` is a message key. Its
-    text is the message in `lang` (else the reader's language): a notebook shows it as is."""
-
-    def __init__(self, key: str, lang: str | None = None, **params):
-        super().__init__(key)
-        self.key = key
-        self.params = params
-        self.lang = lang
-
-    def __str__(self) -> str:
-        from grader.messages import choose_language, say
-        return say(self.key, choose_language(self.lang), **self.params)
-
-
-def validate_submission(path: Path, files: dict | None = None) -> Path:
-    if not path.exists():
-        raise SubmissionError("err.no_folder", path=str(path))
-    if not path.is_dir():
-        raise SubmissionError("err.not_folder", path=str(path))
-    layout = detect(path, files)
-    if not any(h.found or (layout.root / h.file).is_file() for h in layout.homes.values()):
-        raise SubmissionError("err.no_files", path=str(path), files=", ".join(SUBMISSION_FILES))
-    return path.resolve()
-
+from grader.settings import Budgets
 
 def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
         budgets: Budgets | None = None, on_result=None,
         points: dict[str, dict[str, float]] | None = None, files: dict | None = None,
-        cache: bool = False) -> Report:
+        cache: bool = False, plan: Plan | None = None, training_worker=None) -> Report:
     """Grade `submission` on the chosen exercises (by default the core and the extras that are
     written: grader.selection), in catalogue order.
 
@@ -72,25 +43,35 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     `points` overrides the catalogue's weights: {exercise id: {check name: points}}.
     `files` is a course's own layout ({class: file under the folder}; see grader.layout).
     `on_result(ExerciseResult)` is called as each exercise finishes.
+    `plan` is the run decided beforehand (grader.plan), and `training_worker` the worker already
+    started for the MNIST run from it (`grader check` starts it before its heavy imports).
     """
-    layout = detect(validate_submission(Path(submission), files), files)
-    submission = layout.root   # the book's layout: the repository holding ch05/ and common/
+    started = time.monotonic()
     settings = settings or Settings()
     budgets = budgets or Budgets()
-    selected = selection.selected(layout, exercise_ids)
-    started = time.monotonic()
+    try:
+        return _run(plan or planning.make(submission, exercise_ids, settings, budgets, points, files, cache),
+                    exercise_ids, settings, budgets, on_result, points, started, training_worker)
+    finally:
+        if training_worker is not None:
+            training_worker.close()   # already closed when it ran; never left behind when it did not
+
+
+def _run(plan: Plan, exercise_ids, settings: Settings, budgets: Budgets, on_result, points,
+         started: float, training_worker) -> Report:
+    layout = plan.layout
+    submission = layout.root   # the book's layout: the repository holding ch05/ and common/
+    selected = plan.selected
     run_deadline = started + budgets.run
     results: dict[str, ExerciseResult] = {}
     session: WorkerSession | None = None
     sandbox: dict | None = None
     # Files the parent cannot read, found before any worker imports them; then files that failed
     # to import in a worker: either is said once, for every exercise that needs the file.
-    problems = _source_problems(layout, selected)
+    problems = plan.problems
     failed_imports: dict[str, _FileFailure] = {}
-    keys = verdicts.keys_for(layout, selected, settings, budgets, points) if cache else {}
-    reused = {e: r for e, r in ((e, verdicts.load(k)) for e, k in keys.items()) if r is not None}
-    ahead = None if TRAINING in reused else _start_training_ahead(layout, selected, settings, budgets,
-                                                                    points, run_deadline, problems)
+    keys, reused = plan.keys, plan.reused
+    ahead = _start_training_ahead(plan, settings, budgets, points, run_deadline, training_worker)
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
@@ -191,47 +172,18 @@ def _noting(result: ExerciseResult, note: Message) -> ExerciseResult:
     return replace(result, checks=tuple(replace(c, note=note) for c in result.checks))
 
 
-def _start_training_ahead(layout: Layout, selected: list, settings: Settings, budgets: Budgets,
-                          points, run_deadline: float, problems: dict | None = None) -> Ahead | None:
-    """Start train_neuralnet on its own worker now, if it is among several exercises to run and
-    there is a core for it."""
-    if TRAINING not in selected or len(selected) == 1 or cores_for_this_run() < 2:
+def _start_training_ahead(plan: Plan, settings: Settings, budgets: Budgets, points, run_deadline: float,
+                          session: WorkerSession | None = None) -> Ahead | None:
+    """Run train_neuralnet on its own worker (`session`, when one was started for it already),
+    if the plan has it run ahead (grader.plan.trains_ahead)."""
+    if session is None and not planning.trains_ahead(plan):
         return None
+    layout = plan.layout
     exercise = catalog.with_points(catalog.BY_ID[TRAINING], (points or {}).get(TRAINING))
-    if not layout.path_of("TwoLayerNet").is_file() or (problems or {}).keys() & _files_needed(exercise, layout):
-        return None
     deadline = min(time.monotonic() + budgets.for_exercise(TRAINING), run_deadline)
     return Ahead(layout.root, budgets.limits,
-                 lambda session: _run_exercise(exercise, session, settings, deadline, layout),
-                 import_dirs=layout.import_dirs)
-
-
-_files_needed = verdicts.files_needed
-
-
-def _imported_first(exercise: catalog.Exercise) -> bool:
-    """Whether the exercise's file is imported before its checks run, so that a file that cannot
-    be imported is reported once as that. Files of classes only: buy_apple_orange.py may be the
-    book's script, which its own check decides how to run."""
-    return all("." in name for name in exercise.writes)
-
-
-def _source_problems(layout: Layout, selected: list[str]) -> dict[str, Message]:
-    """{file: why} for the selected exercises' files that the parent cannot read or parse safely
-    (not UTF-8, too large, too complex), or that define nothing at all."""
-    problems: dict[str, Message] = {}
-    for exercise_id in selected:
-        exercise = catalog.BY_ID[exercise_id]
-        file = layout.exercise_file(exercise_id)
-        path = layout.root / file
-        if file in problems or not path.is_file():
-            continue
-        problem = source.problem(path, file)
-        if problem is None and _imported_first(exercise) and source.defines_nothing(path, file):
-            problem = Message("source_empty", {"file": file})
-        if problem is not None:
-            problems[file] = problem
-    return problems
+                 lambda worker: _run_exercise(exercise, worker, settings, deadline, layout),
+                 import_dirs=layout.import_dirs, session=session)
 
 
 @dataclass(frozen=True)
@@ -298,25 +250,6 @@ def _not_started(layout: Layout, exercise: catalog.Exercise) -> str | None:
         return firsts[0] if firsts and all(firsts) else None
     missing = unwritten(layout.root, exercise, layout.exercise_file(exercise.id))
     return missing[0] if len(missing) == len(writes) else None
-
-
-def machine_cores() -> int:
-    """The cores this process is allowed to run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def cores_for_this_run() -> int:
-    """The cores this run may use: those it is allowed to run on, or fewer when `grader grade`
-    shares them among several runs (GRADER_CORES). Running ahead on a core another submission
-    is using would only add a worker's start-up to the machine's work."""
-    cores = machine_cores()
-    try:
-        return max(1, min(cores, int(os.environ.get("GRADER_CORES", cores))))
-    except ValueError:
-        return cores
 
 
 def _all_checks(exercise: catalog.Exercise, state: State, message: Message, layout: Layout | None = None,

@@ -161,32 +161,40 @@ def run(args) -> int:
 
 def _grade(path: Path, ids: list, args, config, lang: str, preload):
     """Grade in workers, with a live progress bar on a terminal."""
-    from grader.runner import SubmissionError, run as run_checks
+    from grader import plan as planning
+    from grader.plan import SubmissionError
+    from grader.sandbox.policy import SandboxUnavailable
+    from grader.sandbox.snapshot import SnapshotError
 
-    preload()  # every writer imported before any worker starts
     submission_folder(path)
-    progress = None
-    if args.format == "rich" and not args.output:
-        from grader.report.live import LiveProgress
-        progress = LiveProgress(lang, _how_many(path, ids, config.files))
+    settings, budgets = settings_from(args, config), budgets_from(args, config)
+    training_worker = None
     try:
+        plan = planning.make(path, ids or None, settings, budgets, config.points, config.files,
+                             cache=not args.no_cache)
+        # The MNIST run's worker boots on the second core while the rest is imported here.
+        training_worker = planning.start_training_worker(plan, budgets.limits)
+        preload()  # every writer imported before any student code runs
+        from grader.runner import run as run_checks
+        progress = None
+        if args.format == "rich" and not args.output:
+            from grader.report.live import LiveProgress
+            progress = LiveProgress(lang, len(plan.selected))
+            settings.progress = progress
         with progress if progress is not None else _nothing():
-            return run_checks(path, ids or None, settings_from(args, config, progress),
-                              budgets_from(args, config),
+            return run_checks(path, ids or None, settings, budgets,
                               on_result=progress.exercise_done if progress else None,
-                              points=config.points, files=config.files, cache=not args.no_cache)
+                              points=config.points, files=config.files, cache=not args.no_cache,
+                              plan=plan, training_worker=training_worker)
     except SubmissionError as exc:
         raise UsageError(exc.key, **exc.params) from None
-
-
-def _how_many(path: Path, ids: list, files: dict) -> int:
-    """How many exercises the run will grade (the progress bar's length)."""
-    from grader import catalog, selection
-    from grader.layout import detect
-    try:
-        return len(selection.selected(detect(path, files), ids))
-    except Exception:  # the run itself reports whatever is wrong with the folder
-        return len(catalog.with_dependencies(ids) if ids else catalog.CORE)
+    except SandboxUnavailable as refused:
+        raise UsageError("err.sandbox_required", reason=refused.reason) from None
+    except SnapshotError as exc:
+        raise UsageError(exc.key, **exc.params) from None
+    finally:
+        if training_worker is not None:
+            training_worker.close()
 
 
 def _plot(report, folder: Path, lang: str) -> None:

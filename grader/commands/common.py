@@ -49,7 +49,7 @@ def add_language_option(parser) -> None:
 
 def submission_folder(path):
     """The checked, resolved submission folder, or the reason it cannot be graded (exit 2)."""
-    from grader.runner import SubmissionError, validate_submission
+    from grader.plan import SubmissionError, validate_submission
     try:
         return validate_submission(path)
     except SubmissionError as exc:

@@ -167,7 +167,7 @@ def _write_json(path: Path, report: dict) -> None:
 
 
 def cores_per_job(jobs: int) -> int:
-    from grader.runner import machine_cores
+    from grader.plan import machine_cores
     return max(1, machine_cores() // jobs)
 
 

@@ -124,7 +124,7 @@ def translation(lang: str) -> gettext.NullTranslations:
 
 
 def preload() -> None:
-    """Read every catalog now, before any worker starts: the words of a report then come from
+    """Read every catalog now, before any student code runs: the words of a report then come from
     what was on disk before student code ran, like the writers that use them."""
     for lang in languages():
         translation(lang)

@@ -13,7 +13,7 @@ FORMATS = {"rich": "rich_report", "json": "json_report", "junit": "junit"}
 
 
 def preload() -> None:
-    """Import every writer before any worker starts: what renders the verdicts is then the code
+    """Import every writer before any student code runs: what renders the verdicts is then the code
     that was on disk before student code ran, whatever happened to the disk meanwhile."""
     for name in (*FORMATS.values(), "github", "live"):
         importlib.import_module(f"grader.report.{name}")

@@ -1,0 +1,140 @@
+"""What a run will do, decided before anything heavy is imported.
+
+A check's wall time is mostly the student's MNIST training, which runs on a worker of its own.
+That worker needs a fifth of a second to start (Python, numpy, its sandbox), and the parent needs
+about as long to import the checks and the report writers. Deciding the run here, with light
+modules only (no numpy, no rich, no checks), lets `grader check` start the training worker first
+and import the rest while it boots; the parent is ready before the worker is asked to import any
+student code (see `start_training_worker`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import catalog, selection, source, verdicts
+from grader.layout import Layout, detect
+from grader.results import ExerciseResult, Message
+
+TRAINING = "train_neuralnet"
+SUBMISSION_FILES = ("functions.py", "layers.py", "two_layer_net.py", "buy_apple_orange.py")
+
+
+class SubmissionError(Exception):
+    """The submission folder cannot be graded at all (exit code 2); `key` is a message key. Its
+    text is the message in `lang` (else the reader's language): a notebook shows it as is."""
+
+    def __init__(self, key: str, lang: str | None = None, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+        self.lang = lang
+
+    def __str__(self) -> str:
+        from grader.messages import choose_language, say
+        return say(self.key, choose_language(self.lang), **self.params)
+
+
+def validate_submission(path: Path, files: dict | None = None) -> Path:
+    if not path.exists():
+        raise SubmissionError("err.no_folder", path=str(path))
+    if not path.is_dir():
+        raise SubmissionError("err.not_folder", path=str(path))
+    layout = detect(path, files)
+    if not any(h.found or (layout.root / h.file).is_file() for h in layout.homes.values()):
+        raise SubmissionError("err.no_files", path=str(path), files=", ".join(SUBMISSION_FILES))
+    return path.resolve()
+
+
+@dataclass
+class Plan:
+    """One run, decided: where the classes are, what is graded, what stored verdicts it reuses,
+    which files cannot even be read."""
+    layout: Layout
+    selected: list[str]
+    keys: dict[str, str]                  # exercise id -> verdict key (empty without the cache)
+    reused: dict[str, ExerciseResult]     # stored verdicts still valid
+    problems: dict[str, Message]          # file -> why the parent cannot read it
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+
+def make(submission: Path, exercise_ids, settings, budgets, points=None, files=None,
+         cache: bool = False) -> Plan:
+    layout = detect(validate_submission(Path(submission), files), files)
+    selected = selection.selected(layout, exercise_ids)
+    keys = verdicts.keys_for(layout, selected, settings, budgets, points) if cache else {}
+    reused = {e: r for e, r in ((e, verdicts.load(k)) for e, k in keys.items()) if r is not None}
+    return Plan(layout, selected, keys, reused, source_problems(layout, selected))
+
+
+def trains_ahead(plan: Plan) -> bool:
+    """Whether train_neuralnet runs on a worker of its own, beside the other exercises: it is
+    among several to run, not answered from the store, its files can be read, and there is a
+    core to spare."""
+    if TRAINING not in plan.selected or TRAINING in plan.reused or len(plan.selected) == 1:
+        return False
+    if cores_for_this_run() < 2 or not plan.layout.path_of("TwoLayerNet").is_file():
+        return False
+    exercise = catalog.BY_ID[TRAINING]
+    return not plan.problems.keys() & verdicts.files_needed(exercise, plan.layout)
+
+
+def start_training_worker(plan: Plan, limits):
+    """The training's worker, started now (a WorkerSession), or None when the run has none.
+
+    Started is all: the worker boots and confines itself, then waits. Nothing of the student's
+    runs until the parent sends its first request, and the caller sends none before it has
+    imported everything it will use (the report writers, the checks): code on disk that student
+    code could have touched is never loaded after student code ran."""
+    if not trains_ahead(plan):
+        return None
+    from grader.sandbox.session import WorkerSession
+    return WorkerSession(plan.root, limits, import_dirs=plan.layout.import_dirs)
+
+
+def imported_first(exercise: catalog.Exercise) -> bool:
+    """Whether the exercise's file is imported before its checks run, so that a file that cannot
+    be imported is reported once as that. Files of classes only: buy_apple_orange.py may be the
+    book's script, which its own check decides how to run."""
+    return all("." in name for name in exercise.writes)
+
+
+def source_problems(layout: Layout, selected: list[str]) -> dict[str, Message]:
+    """{file: why} for the selected exercises' files that the parent cannot read or parse safely
+    (not UTF-8, too large, too complex), or that define nothing at all."""
+    problems: dict[str, Message] = {}
+    for exercise_id in selected:
+        exercise = catalog.BY_ID[exercise_id]
+        file = layout.exercise_file(exercise_id)
+        path = layout.root / file
+        if file in problems or not path.is_file():
+            continue
+        problem = source.problem(path, file)
+        if problem is None and imported_first(exercise) and source.defines_nothing(path, file):
+            problem = Message("source_empty", {"file": file})
+        if problem is not None:
+            problems[file] = problem
+    return problems
+
+
+def machine_cores() -> int:
+    """The cores this process is allowed to run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def cores_for_this_run() -> int:
+    """The cores this run may use: those it is allowed to run on, or fewer when `grader grade`
+    shares them among several runs (GRADER_CORES). Running ahead on a core another submission
+    is using would only add a worker's start-up to the machine's work."""
+    cores = machine_cores()
+    try:
+        return max(1, min(cores, int(os.environ.get("GRADER_CORES", cores))))
+    except ValueError:
+        return cores

@@ -126,7 +126,7 @@ def budgets_from(args, config):
 
 def run(args) -> int:
     from grader.messages import choose_language
-    from grader.report import github, preload, write_report
+    from grader.report import github, write_report
 
     lang = choose_language(args.lang)
     path, ids = split_targets(args.targets)
@@ -142,7 +142,7 @@ def run(args) -> int:
         report = report_if_unchanged(path, ids, settings_from(args, config), budgets_from(args, config),
                                      config.points, config.files)
     if report is None:
-        report = _grade(path, ids, args, config, lang, preload)
+        report = _grade(path, ids, args, config, lang)
     try:
         write_report(report, args.format, args.output, lang)
     except OSError as exc:
@@ -159,7 +159,7 @@ def run(args) -> int:
     return EXIT_PASSED if report.passed else EXIT_FAILED
 
 
-def _grade(path: Path, ids: list, args, config, lang: str, preload):
+def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
     """Grade in workers, with a live progress bar on a terminal."""
     from grader import plan as planning
     from grader.plan import SubmissionError
@@ -174,10 +174,14 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload):
                              cache=not args.no_cache)
         # The MNIST run's worker boots on the second core while the rest is imported here.
         training_worker = planning.start_training_worker(plan, budgets.limits)
-        preload()  # every writer imported before any student code runs
+        live = args.format == "rich" and not args.output
+        if preload is None:
+            from grader.report import preload
+        # what renders the verdicts is imported before any student code runs
+        preload(args.format, lang, plot=args.plot is not None, live=live)
         from grader.runner import run as run_checks
         progress = None
-        if args.format == "rich" and not args.output:
+        if live:
             from grader.report.live import LiveProgress
             progress = LiveProgress(lang, len(plan.selected))
             settings.progress = progress

@@ -123,11 +123,12 @@ def translation(lang: str) -> gettext.NullTranslations:
     return chosen
 
 
-def preload() -> None:
-    """Read every catalog now, before any student code runs: the words of a report then come from
-    what was on disk before student code ran, like the writers that use them."""
-    for lang in languages():
-        translation(lang)
+def preload(lang: str | None = None) -> None:
+    """Read `lang`'s catalog (every catalog without one) now, before any student code runs: the
+    words of a report then come from what was on disk before student code ran, like the writers
+    that use them."""
+    for code in (lang,) if lang else languages():
+        translation(code)
     _own(FALLBACK)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SLOT_BYTES = 5 << 16     # 328 kB: the 784-50-10 network's 318 kB of gradients
-SLOTS = 12               # the steps in flight, and those read but not yet used
+SLOTS = 24               # the steps in flight, and those read but not yet used
 
 
 def layout_of(arrays: dict) -> str:

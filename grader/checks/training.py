@@ -47,7 +47,7 @@ GIVE_UP_BELOW = 0.3
 # The worker takes a few steps per request, so that a message's fixed costs (framing, a wake-up
 # on each side) are paid once per STEPS_PER_REQUEST steps, and always has the next request queued
 # while the parent checks and mirrors the last one.
-STEPS_PER_REQUEST = 4
+STEPS_PER_REQUEST = 8
 REQUESTS_IN_FLIGHT = 2
 # The slots of the requests in flight and of the steps read but not yet used are all different:
 # the parent is done with a slot before the worker is asked to reuse it.

@@ -28,6 +28,7 @@ def preload(fmt: str, lang: str, plot: bool = False, live: bool = False) -> None
         importlib.import_module(f"grader.report.{name}")
     if plot:
         importlib.import_module("grader.plots")
+        importlib.import_module("grader.graph.svg")
     from grader import i18n
     i18n.preload(lang)
     if fmt == "rich" or live:

@@ -83,17 +83,49 @@ def trains_ahead(plan: Plan) -> bool:
     return not plan.problems.keys() & verdicts.files_needed(exercise, plan.layout)
 
 
-def start_training_worker(plan: Plan, limits):
-    """The training's worker, started now (a WorkerSession), or None when the run has none.
+@dataclass
+class Started:
+    """Workers started before the parent's heavy imports (`start_workers`): `training` for
+    train_neuralnet running ahead, `main` for the other exercises. The run uses each or closes it."""
+    training: object = None   # grader.sandbox.session.WorkerSession
+    main: object = None
 
-    Started is all: the worker boots and confines itself, then waits. Nothing of the student's
-    runs until the parent sends its first request, and the caller sends none before it has
-    imported everything it will use (the report writers, the checks): code on disk that student
-    code could have touched is never loaded after student code ran."""
-    if not trains_ahead(plan):
-        return None
+    def close(self) -> None:
+        for worker in (self.training, self.main):
+            if worker is not None:
+                worker.close()
+
+
+def start_workers(plan: Plan, limits) -> Started:
+    """Start now the workers the run will need first, so that they boot while the parent imports
+    the checks and the writers.
+
+    Started is all: a worker boots and confines itself, then waits. Nothing of the student's runs
+    until the parent sends its first request, and the caller sends none before it has imported
+    everything it will use (the report writers): code on disk that student code could have
+    touched is never loaded after student code ran.
+
+    The training's worker comes first: it is on the critical path. The other exercises' worker
+    starts with it only where a third core lets both boot beside the parent's imports; on two
+    cores it would only slow the other two down, and it is started when first needed."""
     from grader.sandbox.session import WorkerSession
-    return WorkerSession(plan.root, limits, import_dirs=plan.layout.import_dirs)
+
+    def start():
+        return WorkerSession(plan.root, limits, import_dirs=plan.layout.import_dirs)
+
+    started = Started()
+    try:
+        if trains_ahead(plan):
+            started.training = start()
+            others = [e for e in plan.selected if e != TRAINING and e not in plan.reused]
+            if others and cores_for_this_run() >= 3:
+                started.main = start()
+        elif any(e not in plan.reused for e in plan.selected):
+            started.main = start()
+    except BaseException:
+        started.close()
+        raise
+    return started
 
 
 def imported_first(exercise: catalog.Exercise) -> bool:

@@ -23,7 +23,7 @@ from grader.compare import CheckFailed
 from grader.datasets import MnistError
 from grader.layout import Layout, name_of_exercise, summary
 from grader.near_miss import near_miss
-from grader.plan import TRAINING, Plan, imported_first as _imported_first
+from grader.plan import TRAINING, Plan, Started, imported_first as _imported_first
 from grader.plan import SubmissionError, validate_submission  # noqa: F401  (imported from here too)
 from grader.results import CheckResult, ExerciseResult, Message, Report, SourceLine, State
 from grader.sandbox.policy import SandboxUnavailable
@@ -34,7 +34,7 @@ from grader.settings import Budgets
 def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
         budgets: Budgets | None = None, on_result=None,
         points: dict[str, dict[str, float]] | None = None, files: dict | None = None,
-        cache: bool = False, plan: Plan | None = None, training_worker=None) -> Report:
+        cache: bool = False, plan: Plan | None = None, workers: Started | None = None) -> Report:
     """Grade `submission` on the chosen exercises (by default the core and the extras that are
     written: grader.selection), in catalogue order.
 
@@ -43,35 +43,35 @@ def run(submission: Path, exercise_ids=None, settings: Settings | None = None,
     `points` overrides the catalogue's weights: {exercise id: {check name: points}}.
     `files` is a course's own layout ({class: file under the folder}; see grader.layout).
     `on_result(ExerciseResult)` is called as each exercise finishes.
-    `plan` is the run decided beforehand (grader.plan), and `training_worker` the worker already
-    started for the MNIST run from it (`grader check` starts it before its heavy imports).
+    `plan` is the run decided beforehand (grader.plan), and `workers` those already started
+    for it (`grader check` starts them before its heavy imports); the run closes them.
     """
     started = time.monotonic()
     settings = settings or Settings()
     budgets = budgets or Budgets()
+    workers = workers or Started()
     try:
         return _run(plan or planning.make(submission, exercise_ids, settings, budgets, points, files, cache),
-                    exercise_ids, settings, budgets, on_result, points, started, training_worker)
+                    exercise_ids, settings, budgets, on_result, points, started, workers)
     finally:
-        if training_worker is not None:
-            training_worker.close()   # already closed when it ran; never left behind when it did not
+        workers.close()   # already closed when they ran; never left behind when they did not
 
 
 def _run(plan: Plan, exercise_ids, settings: Settings, budgets: Budgets, on_result, points,
-         started: float, training_worker) -> Report:
+         started: float, workers: Started) -> Report:
     layout = plan.layout
     submission = layout.root   # the book's layout: the repository holding ch05/ and common/
     selected = plan.selected
     run_deadline = started + budgets.run
     results: dict[str, ExerciseResult] = {}
-    session: WorkerSession | None = None
+    session: WorkerSession | None = workers.main
     sandbox: dict | None = None
     # Files the parent cannot read, found before any worker imports them; then files that failed
     # to import in a worker: either is said once, for every exercise that needs the file.
     problems = plan.problems
     failed_imports: dict[str, _FileFailure] = {}
     keys, reused = plan.keys, plan.reused
-    ahead = _start_training_ahead(plan, settings, budgets, points, run_deadline, training_worker)
+    ahead = _start_training_ahead(plan, settings, budgets, points, run_deadline, workers.training)
     try:
         for exercise_id in selected:
             exercise = catalog.with_points(catalog.BY_ID[exercise_id], (points or {}).get(exercise_id))
@@ -110,7 +110,7 @@ def _run(plan: Plan, exercise_ids, settings: Settings, budgets: Budgets, on_resu
                 deadline = min(time.monotonic() + budgets.for_exercise(exercise_id), run_deadline)
                 if session is None or not session.alive:
                     session = WorkerSession(submission, budgets.limits, import_dirs=layout.import_dirs)
-                    sandbox = sandbox or _applied(session, deadline)
+                sandbox = sandbox or _applied(session, deadline)
                 result = _run_exercise(exercise, session, settings, deadline, layout, failed_imports,
                                        unavailable)
                 if unavailable:

@@ -1,5 +1,5 @@
-"""`grader check` starts the MNIST run's worker before its heavy imports, and sends no request
-that could run student code before everything the parent uses is imported."""
+"""`grader check` starts its workers before its heavy imports, and sends no request that could
+run student code before everything the parent uses is imported."""
 from __future__ import annotations
 
 import argparse
@@ -36,26 +36,36 @@ def arguments(**given) -> argparse.Namespace:
     return argparse.Namespace(**{**defaults, **given})
 
 
-def test_training_worker_starts_before_the_writers_are_imported(solutions_copy, monkeypatch):
-    monkeypatch.setattr(planning, "machine_cores", lambda: 2)
+def checked(folder, monkeypatch, cores: int, ids=()):
+    monkeypatch.setattr(planning, "machine_cores", lambda: cores)
     monkeypatch.delenv("GRADER_CORES", raising=False)
     events = record_order(monkeypatch)
-    report = check._grade(solutions_copy, [], arguments(), Config(), "en",
+    report = check._grade(folder, list(ids), arguments(), Config(), "en",
                           lambda *args, **kwargs: events.append("parent imported"))
+    return report, events
+
+
+# (cores, exercises, workers started before the parent's imports, workers started after them)
+@pytest.mark.parametrize("cores, ids, early, late", [
+    (2, (), 1, 1),             # the MNIST run's worker first; the others' when needed
+    (3, (), 2, 0),             # both at once, where a third core lets them boot side by side
+    (2, ("Affine",), 1, 0)])   # the only worker
+def test_workers_boot_while_the_parent_imports(solutions_copy, monkeypatch, cores, ids, early, late):
+    report, events = checked(solutions_copy, monkeypatch, cores, ids)
     assert report.score == report.max_score
     ready = events.index("parent imported")
-    assert events[0] == "worker started" and ready > 0      # the MNIST worker boots meanwhile
-    assert all(not e.startswith("request") for e in events[:ready])
+    assert events[:ready] == ["worker started"] * early
+    assert events[ready:].count("worker started") == late
 
 
 def test_no_training_worker_when_there_is_one_core(solutions_copy, monkeypatch):
     monkeypatch.setenv("GRADER_CORES", "1")
     decided = planning.make(solutions_copy, None, Settings(), Budgets())
-    assert planning.start_training_worker(decided, Budgets().limits) is None
+    assert not planning.trains_ahead(decided)
 
 
 @pytest.mark.parametrize("ids", [["Affine"], ["train_neuralnet"]])
-def test_no_training_worker_for_one_exercise_or_none_to_train(solutions_copy, monkeypatch, ids):
+def test_training_ahead_only_with_something_beside_it(solutions_copy, monkeypatch, ids):
     monkeypatch.setattr(planning, "machine_cores", lambda: 2)
     monkeypatch.delenv("GRADER_CORES", raising=False)
     decided = planning.make(solutions_copy, ids, Settings(), Budgets())

@@ -168,12 +168,12 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
 
     submission_folder(path)
     settings, budgets = settings_from(args, config), budgets_from(args, config)
-    training_worker = None
+    workers = None
     try:
         plan = planning.make(path, ids or None, settings, budgets, config.points, config.files,
                              cache=not args.no_cache)
-        # The MNIST run's worker boots on the second core while the rest is imported here.
-        training_worker = planning.start_training_worker(plan, budgets.limits)
+        # The workers boot (the MNIST run's on the second core) while the rest is imported here.
+        workers = planning.start_workers(plan, budgets.limits)
         live = args.format == "rich" and not args.output
         if preload is None:
             from grader.report import preload
@@ -189,7 +189,7 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
             return run_checks(path, ids or None, settings, budgets,
                               on_result=progress.exercise_done if progress else None,
                               points=config.points, files=config.files, cache=not args.no_cache,
-                              plan=plan, training_worker=training_worker)
+                              plan=plan, workers=workers)
     except SubmissionError as exc:
         raise UsageError(exc.key, **exc.params) from None
     except SandboxUnavailable as refused:
@@ -197,8 +197,8 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
     except SnapshotError as exc:
         raise UsageError(exc.key, **exc.params) from None
     finally:
-        if training_worker is not None:
-            training_worker.close()
+        if workers is not None:
+            workers.close()
 
 
 def _plot(report, folder: Path, lang: str) -> None:

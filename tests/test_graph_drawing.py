@@ -60,7 +60,9 @@ def test_a_wrong_edge_is_marked_with_its_expected_value():
     # MulLayer's dx and dy swapped: the tax node sends 650 back into the + and 1.1 to tax.
     text = drawn(apple({"all_price": (650, 650.0), "tax": (1.1, 1.1)}))
     assert "✘650" in text and "(1.1)" in text and "✘1.1" in text and "(650)" in text
-    assert text.count("✘") == 3          # the two edges, and the caption saying what it means
+    # the two edges, the caption saying what ✘ means, and the sentence naming the node where
+    # the values first go wrong (the tax node), with the two values it passed back
+    assert text.count("✘") == 5
     tax = text.splitlines()
     at = next(i for i, line in enumerate(tax) if line.startswith("tax "))
     assert "✘1.1" in tax[at + 1] and "(650)" in tax[at + 2]     # below its own line
@@ -102,7 +104,7 @@ def test_sigmoid_graph_from_the_shared_format():
 
 def test_a_console_too_narrow_gets_a_table_of_the_edges():
     text = drawn(apple({"tax": (1.1, 1.1)}), width=40)
-    assert "(×)" not in text
+    assert "(×)─" not in text and "→ price" not in text      # no drawing: a table
     tax = line_with(text, "tax ")
     assert "1.1" in tax and "✘1.1" in tax and "(650)" in tax
 
@@ -147,3 +149,45 @@ def test_the_readme_shows_what_the_report_draws(lang, after, indent):
               "apple_num": (2, 55.0), "orange": (150, 1.65), "orange_num": (3, 82.5)}
     text = drawn(apple(halved), width=76, lang=lang)
     assert [line.rstrip() for line in text.splitlines()] == readme_block(after, indent)
+
+
+# ---- where the values first go wrong --------------------------------------------------------
+
+def test_a_mistake_is_traced_to_the_node_where_it_starts():
+    # MulLayer.backward returning dout * x for dx: the tax node, given dprice = 1, passes back
+    # 650 for all_price; everything behind it inherits that and is not a second origin.
+    swapped = {"all_price": (650, 650.0), "apple_price": (200, 650.0), "orange_price": (450, 650.0),
+               "apple": (100, 650.0 * 2), "apple_num": (2, 650.0 * 100),
+               "orange": (150, 650.0 * 3), "orange_num": (3, 650.0 * 150)}
+    graph = apple(swapped)
+    [origin] = graph.origins()
+    assert (origin.operation.id, origin.direction, origin.given, origin.gave) == \
+        ("mul_tax", "backward", ("price",), ("all_price",))
+    text = " ".join(drawn(graph).split())
+    assert ("Going backward, the values first go wrong at the (×) node of all_price, tax: it was given "
+            "dprice = 1, which is right, and passed back dall_price = ✘650 (1.1).") in text
+
+
+def test_a_forward_mistake_is_traced_to_its_node():
+    # AddLayer.forward subtracting: 200 - 450 on the right inputs; the tax node multiplies it on.
+    graph = apple({"all_price": (-250, 1.1), "price": (-275, 1.0)})
+    [origin] = graph.origins()
+    assert (origin.operation.id, origin.direction, origin.given, origin.gave) == \
+        ("add", "forward", ("apple_price", "orange_price"), ("all_price",))
+    assert "apple_price = 200, orange_price = 450" in " ".join(drawn(graph, lang="en").split())
+
+
+def test_no_origin_without_the_evidence():
+    assert apple().origins() == ()                                    # nothing wrong
+    # The + gave no number from right inputs: it is where things go wrong. The tax node after
+    # it also gives a wrong price, but from an input that is not a number it cannot be blamed.
+    unknown = apple({"all_price": (None, 1.1), "price": (500, 1.0)})
+    assert [(o.operation.id, o.direction) for o in unknown.origins()] == [("add", "forward")]
+    assert "first go wrong" not in drawn(apple())
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko", "zh"])
+def test_the_origin_is_said_in_every_language(lang):
+    graph = apple({"all_price": (-250, 1.1), "price": (-275, 1.0)})
+    text = "".join(drawn(graph, width=200, lang=lang).split())
+    assert "(+)" in text and "all_price=✘-250(650)" in text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from grader.graph import values
-from grader.graph.figures import FIGURES, Figure
+from grader.graph.figures import FIGURES, Figure, Operation
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,35 @@ class Graph:
     def wrong(self) -> tuple[str, ...]:
         """Ids of the edges with a wrong value, in drawing order."""
         return tuple(e for e in self.figure.edges() if self.edges[e].wrong)
+
+    def origins(self) -> tuple["Origin", ...]:
+        """The nodes where a mistake starts: one whose inputs are right but whose output is not
+        (going forward), or one given the right gradient that passes a wrong one back (going
+        backward). Every wrong value downstream of such a node may be its echo; the node itself
+        is where the student's layer went wrong. A value never computed is no evidence either way."""
+        found = []
+        for op in self.figure.operations:
+            out = self.edges[op.gives]
+            if all(_right(self.edges[t].forward) for t in op.takes) and out.forward.wrong:
+                found.append(Origin(op, "forward", tuple(op.takes), (op.gives,)))
+            passed_back = tuple(t for t in op.takes if self.edges[t].backward.wrong)
+            if _right(out.backward) and passed_back:
+                found.append(Origin(op, "backward", (op.gives,), passed_back))
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A node where the values go wrong: it was given `given` (edge ids, right) and gave `gave`
+    (edge ids, wrong), in `direction`."""
+    operation: Operation
+    direction: str       # "forward" or "backward"
+    given: tuple[str, ...]
+    gave: tuple[str, ...]
+
+
+def _right(value: Value) -> bool:
+    return value.got is not None and value.expected is not None and not value.wrong
 
 
 def build(data) -> Graph | None:

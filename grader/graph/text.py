@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.graph.layout import OUTPUT, place, source_node, target_node
-from grader.graph.model import Edge, Graph
+from grader.graph.model import Edge, Graph, Origin
 from grader.graph.numbers import value_texts
 from grader.messages import say
 from grader.report.console import is_unicode, plain_drawing
@@ -179,26 +179,50 @@ class GraphView:
         self.graph = graph
         self.lang = lang
 
-    def caption(self) -> Text:
+    def caption(self, plain: bool = False) -> Text:
+        """What the drawing shows; `plain`: the node symbols in the sentences as ASCII too, as
+        on the drawing of a console that is not UTF-8."""
         caption = Text(say("graph.figure." + self.graph.name, self.lang) + ": " + say("graph.legend", self.lang),
                        style="dim")
         if self.graph.wrong:
             caption.append("\n" + say("graph.wrong", self.lang), style="red")
+        for origin in self.graph.origins():
+            sentence = origin_sentence(self.graph, origin, self.lang)
+            caption.append("\n" + (plain_drawing(sentence) if plain else sentence), style="bold red")
         return caption
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         grid = draw(self.graph)
         width = len(grid.cells[0]) if grid.cells else 0
-        yield self.caption()
+        plain = not is_unicode(options.encoding)
+        yield self.caption(plain)
         if width > options.max_width:
             yield edge_table(self.graph, self.lang)
             return
-        yield from grid.lines(plain=not is_unicode(options.encoding))
+        yield from grid.lines(plain=plain)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         grid = draw(self.graph)
         width = len(grid.cells[0]) if grid.cells else 0
         return Measurement(min(width, options.max_width), max(width, min(options.max_width, 80)))
+
+
+def origin_sentence(graph: Graph, origin: Origin, lang: str) -> str:
+    """Where the values first go wrong, with the values that show it."""
+    def values(edges) -> str:
+        texts = []
+        for e in edges:
+            value = getattr(graph.edges[e], origin.direction)
+            got, expected = value_texts(value)
+            name = e if origin.direction == "forward" else "d" + e
+            texts.append(f"{name} = {got}" + (f" {expected}" if expected else ""))
+        return ", ".join(texts)
+    op = origin.operation
+    words = dict(symbol=op.symbol, inputs=", ".join(op.takes), given=values(origin.given),
+                 gave=values(origin.gave))
+    if origin.direction == "forward":
+        return say("graph.origin_forward", lang, **words)
+    return say("graph.origin_backward", lang, **words)
 
 
 def one_line(graph: Graph, lang: str) -> str:

@@ -105,3 +105,40 @@ def test_watch_rechecks_after_a_save(tmp_path):
     assert out.count("Score:") == 2, out
     assert "layers.py changed" in out
     assert "MulLayer passed!" in out
+
+
+def test_reset_finds_the_class_where_the_books_repository_keeps_it(tmp_path, capsys):
+    from tests.book_layout import build_book_repository
+    repo = build_book_repository(tmp_path / "deep-learning-from-scratch").parent
+    common, naive = repo / "common" / "layers.py", repo / "ch05" / "layer_naive.py"
+    before_common, before_naive = common.read_text(), naive.read_text()
+    assert main(["reset", "relu", str(repo / "ch05"), "--lang", "en"]) == 0
+    assert str(common) in capsys.readouterr().out
+    assert "write Relu.forward" in common.read_text() and "self.mask = x <= 0" not in common.read_text()
+    assert "np.dot(dout, self.W.T)" in common.read_text()           # Affine untouched
+    assert [b.read_text() for b in (repo / "common").glob("layers.py.*.bak")] == [before_common]
+    assert main(["reset", "MulLayer", str(repo), "--lang", "en"]) == 0  # the repository itself too
+    assert "write MulLayer.backward" in naive.read_text() and "class AddLayer" in naive.read_text()
+    assert [b.read_text() for b in (repo / "ch05").glob("layer_naive.py.*.bak")] == [before_naive]
+    assert not (repo / "ch05" / "layers.py").exists()
+
+
+def test_reset_has_nothing_to_put_back_in_the_books_apple_script(tmp_path, capsys):
+    from tests.book_layout import build_book_repository
+    repo = build_book_repository(tmp_path / "deep-learning-from-scratch").parent
+    script = (repo / "ch05" / "buy_apple_orange.py").read_text()
+    assert main(["reset", "buy_apple_orange", str(repo / "ch05"), "--lang", "en"]) == 2
+    assert "buy_apple_orange" in capsys.readouterr().err
+    assert (repo / "ch05" / "buy_apple_orange.py").read_text() == script
+
+
+def test_reset_follows_a_courses_own_layout(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = copy_submission(SOLUTIONS, tmp_path / "work")
+    (folder / "nn").mkdir()
+    (folder / "nn" / "activations.py").write_text((SOLUTIONS / "layers.py").read_text())
+    (tmp_path / "grader.toml").write_text('[files]\nRelu = "nn/activations.py"\n')
+    flat_before = (folder / "layers.py").read_text()
+    assert main(["reset", "relu", str(folder), "--lang", "en"]) == 0
+    assert "write Relu.forward" in (folder / "nn" / "activations.py").read_text()
+    assert (folder / "layers.py").read_text() == flat_before

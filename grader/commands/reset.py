@@ -34,12 +34,31 @@ def write_backup(path: Path, text: str) -> Path:
     raise UsageError("err.no_backup_name", path=str(path))
 
 
-def reset_exercise(exercise, folder: Path) -> Path:
-    """Rewrite the exercise's file with its stub bodies restored; returns the backup's path."""
+def exercise_path(exercise, folder: Path) -> Path:
+    """The file that holds the exercise in this folder's layout: the flat folder, the book's
+    repository (MulLayer in ch05/layer_naive.py, Relu in common/layers.py) or the course's own
+    ([tool.grader.files] in the configuration found beside the folder)."""
+    from grader.config import ConfigError, load
+    from grader.layout import detect
+    if not folder.is_dir():
+        raise UsageError("err.no_folder", path=str(folder))
+    try:
+        files = load(None, folder).files
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    layout = detect(folder, files)
+    if exercise.id == "buy_apple_orange" and layout.apple_form != "function":
+        # the book's script, or no file: there is no function body to put back
+        raise UsageError("err.nothing_to_reset", exercise=exercise.id)
+    return layout.root / layout.exercise_file(exercise.id)
+
+
+def reset_exercise(exercise, folder: Path) -> tuple[Path, Path]:
+    """Rewrite the exercise's file with its stub bodies restored; returns (the file, its backup)."""
     from grader import source
     from grader.stubs import defined_names, stub_source
 
-    path = folder / exercise.file
+    path = exercise_path(exercise, folder)
     regular_file(path)
     try:
         original = source.read_utf8(path, exercise.file)
@@ -51,10 +70,11 @@ def reset_exercise(exercise, folder: Path) -> Path:
     missing = [name for name in exercise.writes if name not in defined_names(tree)]
     if missing:
         raise UsageError("err.reset_missing", path=str(path), names=", ".join(missing))
+    # The catalogue's file name says which bodies are the student's, whatever the file is called here.
     updated = stub_source(original, exercise.file, only=set(exercise.writes))
     backup = write_backup(path, original)
     replace_with(path, updated)
-    return backup
+    return path, backup
 
 
 def run(args) -> int:
@@ -68,7 +88,6 @@ def run(args) -> int:
     if not exercise.writes:
         raise UsageError("err.nothing_to_reset", exercise=exercise.id)
     folder = args.path or default_submission()
-    backup = reset_exercise(exercise, folder)
-    print(say("ui.reset_done", lang, exercise=exercise.id, file=str(folder / exercise.file),
-              backup=str(backup)))
+    path, backup = reset_exercise(exercise, folder)
+    print(say("ui.reset_done", lang, exercise=exercise.id, file=str(path), backup=str(backup)))
     return EXIT_PASSED

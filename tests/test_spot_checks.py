@@ -39,3 +39,22 @@ def test_spot_checks_never_fail_a_correct_gradient(monkeypatch):
     assert checked == 1200
     for name in ("two_layer_net", "layers", "functions"):
         sys.modules.pop(name, None)
+
+
+def test_a_gradient_with_nan_or_inf_fails_and_an_all_zero_one_says_so():
+    import pytest
+
+    from grader.compare import CheckFailed
+    rng = np.random.default_rng(3)
+    params = {"W1": rng.normal(0, 0.05, (784, 50)), "b1": rng.normal(0, 0.1, 50),
+              "W2": rng.normal(0, 0.3, (50, 10)), "b2": np.zeros(10)}
+    x, labels = rng.uniform(0, 1, (20, 784)), rng.integers(0, 10, 20)
+    for bad in (np.nan, np.inf):
+        grads = {k: np.zeros_like(v) for k, v in params.items()}
+        grads["b2"][3] = bad
+        with pytest.raises(CheckFailed):
+            directional_checks(_Ctx, params, grads, x, labels, count=2, rng=np.random.default_rng(0))
+    with pytest.raises(CheckFailed) as zero:
+        directional_checks(_Ctx, params, {k: np.zeros_like(v) for k, v in params.items()}, x, labels,
+                           count=1, rng=np.random.default_rng(0))
+    assert zero.value.diagnosis.key == "diag_all_zero"

@@ -203,7 +203,7 @@ def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, 
 
     def unit(v: np.ndarray) -> np.ndarray:
         norm = float(np.sqrt(v @ v))
-        return v / norm if norm else v
+        return v / norm if norm and np.isfinite(norm) else v
 
     directions = []
     for _ in range(count):
@@ -220,8 +220,11 @@ def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, 
         down = reference.two_layer_loss(split(flat_p - eps * v), x, labels)
         numeric = (up - down) / (2 * eps)
         analytic = float(flat_g @ v)
+        if not np.isfinite(numeric):
+            continue   # our loss overflowed at parameters this large: this direction says nothing
         scale = max(abs(numeric), abs(analytic), 1e-8)
-        if abs(numeric - analytic) / scale > 1e-4:
+        # Written so that a NaN or inf gradient fails: every comparison with NaN is False.
+        if not abs(numeric - analytic) / scale <= 1e-4:
             g_parts, v_parts = split(flat_g), split(v)
             per_key = {k: float(np.sum(g_parts[k] * v_parts[k])) for k in KEYS}
             error = abs(numeric - analytic) / scale
@@ -229,12 +232,12 @@ def directional_checks(ctx: CheckContext, params: dict, grads: dict, x, labels, 
                 Message("directional_mismatch", {"method": method, "error": error}),
                 Comparison("grads · v", f"{numeric:.6g}", f"{analytic:.6g}", error, 1e-4,
                            ", ".join(f"{k}: {val:.3g}" for k, val in per_key.items())),
-                _scale_relation(analytic, numeric))
+                Message("diag_all_zero", {}) if not np.any(flat_g) else _scale_relation(analytic, numeric))
 
 
 def _scale_relation(analytic: float, numeric: float) -> Message | None:
     """A whole-number ratio (2, 100, ...) is the mark of a scaled gradient, e.g. a missing mean."""
-    if not numeric:
+    if not numeric or not np.isfinite(analytic):
         return None
     ratio = analytic / numeric
     if round(ratio) not in (0, 1) and abs(ratio - round(ratio)) < 1e-3:

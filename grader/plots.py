@@ -25,7 +25,7 @@ PREFERRED = {
 }
 
 # The pictures' words: message keys plot.<name>.
-LABELS = ("curve_title", "test_accuracy", "target", "iterations", "accuracy", "w1_title")
+LABELS = ("curve_title", "test_accuracy", "target", "iterations", "accuracy", "w1_title", "loss")
 
 
 class PlotUnavailable(Exception):
@@ -150,7 +150,19 @@ def _draw(plt, notes: dict, folder: Path, words: dict[str, str]) -> list[Path]:
     ax.set_xlabel(words["iterations"])
     ax.set_ylabel(words["accuracy"])
     ax.set_ylim(0, 1)
-    ax.legend(loc="lower right")
+    handles = ax.get_legend_handles_labels()
+    losses = notes.get("losses")
+    if losses:
+        # The loss on its own axis: a NaN (a run that diverged) is left out of the line, and the
+        # failure's explanation says where it happened.
+        twin = ax.twinx()
+        twin.plot([i for i, _ in losses], [v for _, v in losses], color="tab:orange", alpha=0.7,
+                  label=words["loss"])
+        twin.set_ylabel(words["loss"])
+        twin.set_ylim(bottom=0)
+        more = twin.get_legend_handles_labels()
+        handles = (handles[0] + more[0], handles[1] + more[1])
+    ax.legend(*handles, loc="center right")
     ax.set_title(words["curve_title"])
     path = folder / "learning_curve.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")

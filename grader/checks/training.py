@@ -11,18 +11,21 @@ checking every step would cost as much as the training.)
 """
 from __future__ import annotations
 
+import math
 import secrets
 from collections import deque
 
 import numpy as np
 
 from grader import reference
+from grader.checks import preflight
 from grader.checks.context import CheckContext
-from grader.checks.network import (KEYS, directional_checks, expected_shapes, flatten, gradient_dict,
-                                   unflatten)
-from grader.compare import CheckFailed, as_array
+from grader.checks.curve import diagnose
+from grader.checks.network import expected_shapes, flatten, unflatten
+from grader.checks.steps import Steps, gradient_agrees, update_of
+from grader.compare import CheckFailed
 from grader.results import Comparison, Message
-from grader.slots import SLOTS, Scaled, layout_of
+from grader.slots import layout_of
 
 LEARNING_RATE = 0.1
 BATCH = 100
@@ -35,6 +38,8 @@ CADENCE = ((0.015, 100), (0.0, 25))   # (at least this far below the target, eve
 # below (3.2 standard errors), after 6,000 if more than 0.005 below (2.6). Only a score of all
 # 10,000 can pass. Most measurements stop at the first stage: a fifth of the work.
 STAGES = ((2_000, 0.015), (6_000, 0.005))
+# The loss on the curve is measured on the images every measurement scores: the first stage's.
+LOSS_IMAGES = STAGES[0][0]
 # Steps whose gradient the parent checks against its own loss at its own parameters: the first
 # two (a wrong gradient, or one that goes wrong once the layers hold state, fails there, at every
 # seed) and then each step with this probability, drawn from the operating system's randomness
@@ -44,14 +49,6 @@ SPOT_RATE = 1 / 128
 # A correct network is past 0.85 after 2,000 steps; one still under 0.3 there cannot learn.
 GIVE_UP_AT = 2_000
 GIVE_UP_BELOW = 0.3
-# The worker takes a few steps per request, so that a message's fixed costs (framing, a wake-up
-# on each side) are paid once per STEPS_PER_REQUEST steps, and always has the next request queued
-# while the parent checks and mirrors the last one.
-STEPS_PER_REQUEST = 8
-REQUESTS_IN_FLIGHT = 2
-# The slots of the requests in flight and of the steps read but not yet used are all different:
-# the parent is done with a slot before the worker is asked to reuse it.
-assert STEPS_PER_REQUEST * (REQUESTS_IN_FLIGHT + 1) <= SLOTS
 
 
 def _test_set():
@@ -74,32 +71,43 @@ def accuracy(ctx: CheckContext) -> None:
     from grader.datasets import training_set_mapped
     settings = ctx.settings
     # Reading and verifying the test set takes a while: it happens on the evaluator's thread
-    # while the worker imports the student's code and takes its first steps.
+    # while the worker imports the student's code and the pre-flight runs.
     evaluator = _Evaluator(settings.mnist_target)
-    shapes = expected_shapes(784, 50, 10)
-    net = ctx.new(ctx.module_of("TwoLayerNet"), "TwoLayerNet", 784, 50, 10)
-    params_ref = ctx.attribute(net, "TwoLayerNet.params", keep=True)
-    params = {k: as_array(ctx.session.getitem(params_ref, k), "TwoLayerNet.__init__", k) for k in KEYS}
-    for key in KEYS:
-        if params[key].shape != shapes[key]:
-            raise CheckFailed(Message("wrong_shape", {"method": "TwoLayerNet.__init__", "quantity": key,
-                                                      "got": str(params[key].shape),
-                                                      "expected": str(shapes[key])}))
+    try:
+        shapes = expected_shapes(784, 50, 10)
+        module = ctx.module_of("TwoLayerNet")
+        net = ctx.new(module, "TwoLayerNet", 784, 50, 10)
+        params = preflight.read_params(ctx, net, shapes)
+        x_ref, t_ref = ctx.session.request("mnist")
+        x_train_u8, t_train = training_set_mapped()  # the spot checks' copy of the batches
+        ctx.notes["preflight"] = preflight.run(ctx, params, module, x_ref, t_ref, x_train_u8, t_train)
+    except BaseException:
+        evaluator.close(wait=False)   # a failed pre-flight is reported now, not after the test set loads
+        raise
+    try:
+        _train(ctx, evaluator, net, params, shapes, x_ref, t_ref, x_train_u8, t_train)
+    finally:
+        evaluator.close()
+
+
+def _train(ctx: CheckContext, evaluator: "_Evaluator", net, params: dict, shapes: dict, x_ref, t_ref,
+           x_train_u8: np.ndarray, t_train: np.ndarray) -> None:
+    settings = ctx.settings
+    start = preflight.initialisation_problem(params)   # told only if the run then fails
     # The parent's copy of the parameters lives in one flat array, in the order the worker lays
     # the gradients out in a slot: one multiply and one subtract mirror a whole step.
-    start_diagnosis = _initialisation_problem(params)   # told only if the run then fails
     flat = flatten(params)
     params = unflatten(flat, shapes)
-    x_ref, t_ref = ctx.session.request("mnist")
-    x_train_u8, t_train = training_set_mapped()  # the spot checks' copy of the batches
     budget = settings.mnist_max_iterations
     spot_rng = np.random.default_rng(secrets.randbits(128))
     check_next = False   # the last check fell on ReLU's kink: check this step instead
-    curve: list[tuple[int, float]] = []
+    curve: list[tuple[int, float]] = []    # (step, test accuracy)
+    losses: list[tuple[int, float]] = []   # (step, loss on the first LOSS_IMAGES test images)
     evaluator.submit(0, params)
     iteration = 0
     reached_at = None
-    steps = _Steps(ctx, net, x_ref, t_ref, budget, layout=layout_of(params), size=flat.size)
+    steps = Steps(ctx, net, x_ref, t_ref, budget, layout=layout_of(params), size=flat.size, lr=LEARNING_RATE,
+                  choose=lambda count: ctx.rng.choice(60_000, (count, BATCH)))
     ctx.current = "TwoLayerNet.gradient"
     try:
         steps.start()
@@ -107,138 +115,72 @@ def accuracy(ctx: CheckContext) -> None:
             batch, raw = steps.next()
             iteration += 1
             checked = iteration in ALWAYS_CHECKED or check_next or spot_rng.random() < SPOT_RATE
-            if isinstance(raw, Scaled):
-                # lr * grad for W1, b1, W2, b2 one after the other, as the parameters are laid
-                # out: the numbers the worker subtracted from its own.
-                update = raw.values.copy() if checked else raw.values  # what is checked is applied
-                grads = unflatten(update / LEARNING_RATE, shapes) if checked else None
-            else:
-                grads = gradient_dict(raw, shapes)
-                # lr * grad in the gradient's own dtype (float32 stays float32), as the worker
-                # computes it before subtracting: the two copies stay the same to the bit.
-                update = flatten({k: LEARNING_RATE * np.asarray(raw[k]) for k in KEYS})
+            update, grads = update_of(raw, shapes, LEARNING_RATE, keep=checked)
             if checked:
                 check_next = not _spot_check(ctx, params, grads, x_train_u8[batch], t_train[batch],
                                              iteration, spot_rng)
             flat -= update
             if iteration % _cadence(curve[-1][1] if curve else 0.0, settings.mnist_target) == 0:
                 evaluator.submit(iteration, params)
-            reached_at = _record(evaluator.finished(), curve, settings.mnist_target, ctx, budget)
-            if iteration >= GIVE_UP_AT and curve[-1][0] >= GIVE_UP_AT and curve[-1][1] < GIVE_UP_BELOW:
+            reached_at = _record(evaluator.finished(), curve, losses, settings.mnist_target, ctx, budget)
+            if losses and not math.isfinite(losses[-1][1]):
+                break  # NaN parameters never recover: the run has said what it will say
+            if iteration >= GIVE_UP_AT and curve and curve[-1][0] >= GIVE_UP_AT and curve[-1][1] < GIVE_UP_BELOW:
                 break  # near chance this late: it will not learn, and waiting would only cost time
         if reached_at is None:
-            reached_at = _record(evaluator.finished(wait=True), curve, settings.mnist_target, ctx, budget)
-        final = None if reached_at is not None else evaluator.whole(params)
+            reached_at = _record(evaluator.finished(wait=True), curve, losses, settings.mnist_target, ctx, budget)
+        if reached_at is None:
+            # The end of the run, measured on the whole test set, is the curve's last point.
+            final, final_loss = evaluator.whole(params)
+            curve[:] = [p for p in curve if p[0] < iteration] + [(iteration, final)]
+            losses[:] = [p for p in losses if p[0] < iteration] + [(iteration, final_loss)]
     finally:
-        evaluator.close()
         steps.close()
-    reached = reached_at is not None
-    if reached:
+    if reached_at is not None:
         iteration = reached_at
         final = dict(curve)[reached_at]
     # W1's columns are what the first layer learnt to look for: --plot draws them as 28x28 images.
-    ctx.notes.update(curve=curve, iterations=iteration, test_accuracy=final,
-                     target=settings.mnist_target, W1=params["W1"].astype(np.float32))
-    if not reached:
-        if not all(np.all(np.isfinite(p)) for p in params.values()):
-            diagnosis = Message("diag_diverged", {})
-        elif start_diagnosis is not None:
-            diagnosis = start_diagnosis
-        elif final < 0.2:
-            diagnosis = Message("diag_not_learning", {})
-        else:
-            diagnosis = None
+    ctx.notes.update(curve=curve, losses=losses, loss_images=LOSS_IMAGES, iterations=iteration,
+                     test_accuracy=final, target=settings.mnist_target, W1=params["W1"].astype(np.float32))
+    if reached_at is None:
         raise CheckFailed(
             Message("accuracy_too_low", {"accuracy": final, "target": settings.mnist_target,
                                          "iterations": iteration}),
             Comparison("test accuracy", f">= {settings.mnist_target:.3f}", f"{final:.4f}"),
-            diagnosis)
+            _explained(diagnose(curve, losses, iteration, budget, settings.mnist_target), start))
 
 
-LARGE_INIT_STD = 0.1   # ten times the book's weight_init_std
+# What the curve shows when the network learns too slowly or not at all: a start visibly unlike
+# the book's (W1 drawn without its scale passes the pre-flight, then crawls) is then the reason.
+FROM_THE_START = ("diag_stuck_at_chance", "diag_too_slow", "diag_too_slow_stopped")
 
 
-def _initialisation_problem(params: dict) -> Message | None:
-    """What is wrong with the weights the student's __init__ drew, if anything visibly is."""
-    for key in ("W1", "W2"):
-        weights = params[key]
-        if weights.size and np.all(weights == weights.flat[0]):
-            return Message("diag_constant_init", {"key": key, "value": float(weights.flat[0])})
-        std = float(np.std(weights))
-        if std > LARGE_INIT_STD:
-            return Message("diag_large_init", {"key": key, "std": std})
-    return None
-
-
-class _Steps:
-    """The worker's SGD steps, requested a few at a time and handed out one at a time.
-
-    The worker updates its parameters in order, so every step is taken at the parameters the
-    step before produced, however many are queued.
-    """
-
-    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int, layout: str, size: int):
-        self.ctx, self.net, self.x_ref, self.t_ref, self.budget = ctx, net, x_ref, t_ref, budget
-        self.layout, self.size = layout, size   # of the gradients, as the parameters are laid out
-        self.requested = 0
-        self.in_flight: deque = deque()   # per request, its batches (k, BATCH)
-        self.ready: deque = deque()       # (batch, gradients) read but not yet handed out
-
-    def start(self) -> None:
-        for _ in range(REQUESTS_IN_FLIGHT):
-            self._request()
-
-    def _request(self) -> None:
-        count = min(STEPS_PER_REQUEST, self.budget - self.requested)
-        if count <= 0:
-            return
-        batches = self.ctx.rng.choice(60_000, (count, BATCH))
-        slots = [(self.requested + j) % SLOTS for j in range(count)]
-        self.ctx.session.submit("train_steps", net=self.net, x=self.x_ref, t=self.t_ref, idx=batches,
-                                lr=LEARNING_RATE, slots=slots, layout=self.layout)
-        self.in_flight.append(batches)
-        self.requested += count
-
-    def next(self):
-        """(batch, gradients) of the next step; the gradients may be views of a shared slot,
-        valid until the next call."""
-        if not self.ready:
-            reply = self.ctx.session.collect()
-            batches = self.in_flight.popleft()
-            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches), self.size)))
-            self._request()
-        return self.ready.popleft()
-
-    def close(self) -> None:
-        """Keep the channel in step when training ends with requests still in flight."""
-        while self.in_flight and self.ctx.session.alive:
-            self.in_flight.popleft()
-            _discard_reply(self.ctx)
+def _explained(shown: Message | None, start: Message | None) -> Message | None:
+    """The curve's explanation, or the initialisation that accounts for it."""
+    if shown is not None and shown.key in FROM_THE_START and start is not None:
+        return start
+    return shown
 
 
 def _spot_check(ctx: CheckContext, params: dict, grads: dict, images: np.ndarray, labels: np.ndarray,
                 iteration: int, rng: np.random.Generator) -> bool:
     """The gradient the student's code just returned, against our loss at our parameters; False
-    when this step cannot be judged (on ReLU's kink, e.g. W1 all zero, differences mean nothing)."""
-    x = images.astype(np.float64) / 255.0
-    if np.min(np.abs(x @ params["W1"] + params["b1"])) < 1e-6:
-        return False
+    when this step cannot be judged (on ReLU's kink)."""
     try:
-        directional_checks(ctx, params, grads, x, labels, count=1, rng=rng)
+        return gradient_agrees(ctx, params, grads, images, labels, rng)
     except CheckFailed as failure:
         # The TwoLayerNet exercise passed, so one call on a fresh network is right: after the
         # first step, a mismatch means state carried over from earlier steps.
         carried_over = Message("diag_stale_parameters", {}) if iteration > 1 else None
         raise CheckFailed(Message("training_gradient_wrong", {"iteration": iteration}),
-                          failure.comparison, carried_over) from None
-    return True
+                          failure.comparison, carried_over or failure.diagnosis) from None
 
 
 class _Evaluator:
-    """Test accuracy of parameter snapshots, computed on a thread of the parent.
+    """Test accuracy and loss of parameter snapshots, computed on a thread of the parent.
 
     numpy releases the GIL in the matrix product, so the main thread keeps reading the worker's
-    replies meanwhile; a snapshot's accuracy is reported against the iteration it was taken at.
+    replies meanwhile; a snapshot's numbers are reported against the iteration it was taken at.
     The thread's first task is loading the test set, so nothing waits for it but the first score.
     """
 
@@ -250,59 +192,80 @@ class _Evaluator:
         self.pending: deque = deque()
 
     def submit(self, iteration: int, params: dict) -> None:
-        snapshot = {k: v.astype(np.float32) for k, v in params.items()}  # a copy the loop cannot touch
+        snapshot = {k: v.copy() for k, v in params.items()}  # a copy the loop cannot touch
         self.pending.append((iteration, self.pool.submit(self._score, snapshot)))
 
-    def _score(self, params32: dict) -> tuple[float, bool]:
-        """(accuracy, whether it is of the whole test set)."""
+    def _score(self, params: dict) -> tuple[float, bool, float]:
+        """(accuracy, whether it is of the whole test set, loss on the first LOSS_IMAGES)."""
         x_test, t_test = self.test_set.result()
-        right, done = 0, 0
+        right, done, loss = 0, 0, math.nan
         for upto, margin in STAGES:
-            right += _correct(params32, x_test[done:upto], t_test[done:upto])
+            scores = _scores(params, x_test[done:upto])
+            right += _correct(scores, t_test[done:upto])
+            if done == 0:
+                loss = _loss(scores, params, x_test[:upto], t_test[:upto])
             done = upto
             if right / done < self.target - margin:
-                return right / done, False
-        right += _correct(params32, x_test[done:], t_test[done:])
-        return right / len(t_test), True
+                return right / done, False, loss
+        right += _correct(_scores(params, x_test[done:]), t_test[done:])
+        return right / len(t_test), True, loss
 
-    def whole(self, params: dict) -> float:
-        """The whole test set's accuracy at `params`, now."""
+    def whole(self, params: dict) -> tuple[float, float]:
+        """(the whole test set's accuracy, the loss on its first LOSS_IMAGES) at `params`, now."""
         x_test, t_test = self.test_set.result()
-        return _correct(params, x_test, t_test) / len(t_test)
+        scores = _scores(params, x_test)
+        loss = _loss(None if scores is None else scores[:LOSS_IMAGES], params, x_test[:LOSS_IMAGES],
+                     t_test[:LOSS_IMAGES])
+        return _correct(scores, t_test) / len(t_test), loss
 
     def finished(self, wait: bool = False):
-        """(iteration, accuracy, of the whole set?) of the evaluations that are done, in order."""
+        """(iteration, accuracy, of the whole set?, loss) of the evaluations that are done, in order."""
         while self.pending and (wait or self.pending[0][1].done()):
             iteration, future = self.pending.popleft()
             yield (iteration, *future.result())
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=True)
 
 
-def _record(results, curve: list, target: float, ctx: CheckContext, budget: int):
-    """Add finished evaluations to the curve; the first iteration at which the whole test set
+def _record(results, curve: list, losses: list, target: float, ctx: CheckContext, budget: int):
+    """Add finished evaluations to the curves; the first iteration at which the whole test set
     reached the target, else None. (Estimates from a part of it go on the curve but never pass.)"""
-    for iteration, tested, whole in results:
+    for iteration, tested, whole, loss in results:
         curve.append((iteration, tested))
+        losses.append((iteration, loss))
         ctx.report_progress(iteration, budget, accuracy=tested)
         if whole and tested >= target:
             return iteration
     return None
 
 
-def _discard_reply(ctx: CheckContext) -> None:
-    """Keep the channel in step when the loop ends with a request still in flight."""
-    try:
-        ctx.session.collect()
-    except Exception:
-        pass
-
-
-def _correct(params: dict, x: np.ndarray, labels: np.ndarray) -> int:
-    """How many of the images the network classifies right."""
+def _scores(params: dict, x: np.ndarray) -> np.ndarray | None:
+    """The network's scores for the images, in float32; None when a parameter is NaN or inf."""
     # float32 is plenty to pick the arg-max, and twice as fast on the 10,000 test images.
-    p32 = {k: v.astype(np.float32, copy=False) for k, v in params.items()}
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
     if not all(np.all(np.isfinite(v)) for v in p32.values()):
+        return None
+    return reference.two_layer_predict(p32, x)
+
+
+def _correct(scores: np.ndarray | None, labels: np.ndarray) -> int:
+    """How many of the images the scores classify right (none, without scores)."""
+    if scores is None:
         return 0
-    return int(np.count_nonzero(reference.two_layer_predict(p32, x).argmax(axis=1) == labels))
+    return int(np.count_nonzero(scores.argmax(axis=1) == labels))
+
+
+def _loss(scores: np.ndarray | None, params: dict, x: np.ndarray, labels: np.ndarray) -> float:
+    """The mean cross-entropy loss: from the float32 scores where they are finite, else computed
+    again in float64 from the parameters, so that a NaN or inf on the curve is the network's own
+    and never float32's range running out."""
+    if scores is not None:
+        shifted = scores.astype(np.float64)
+        shifted -= shifted.max(axis=1, keepdims=True)
+        log_y = shifted[np.arange(len(labels)), labels] - np.log(np.exp(shifted).sum(axis=1))
+        loss = float(-np.mean(log_y))
+        if math.isfinite(loss):
+            return loss
+    with np.errstate(all="ignore"):
+        return reference.two_layer_loss(params, x.astype(np.float64), labels)

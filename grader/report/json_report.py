@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import math
+import numbers
 
 from grader.catalog import is_extra
 from grader.messages import say, text
@@ -34,6 +36,26 @@ def check_output(check: CheckResult, lang: str, student_output: str = "") -> str
     return "\n".join(lines)
 
 
+def _diagnosis_data(check: CheckResult) -> dict:
+    """The diagnosis as data for tools ({"diagnosis": {"key", "params"}}), its text being in
+    `output`; a NaN or inf is written as the word, which every JSON reader accepts."""
+    if check.diagnosis is None:
+        return {}
+    params = {k: _json_value(v) for k, v in check.diagnosis.params.items()}
+    return {"diagnosis": {"key": check.diagnosis.key, "params": params}}
+
+
+def _json_value(value):
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else str(number)
+    return str(value)
+
+
 def printed_by(exercise, lang: str) -> str:
     """What the student's code printed for this exercise, import-time prints under their file."""
     if not exercise.import_output.strip():
@@ -59,7 +81,8 @@ def to_dict(report: Report, lang: str = "en") -> dict:
                                "state": check.state.value, "file": exercise.file,
                                **({"extra": True} if is_extra(exercise.exercise) else {}),
                                # the numbers on a computational graph (grader.graph.values)
-                               **({"graph": check.extra["graph"]} if "graph" in check.extra else {})},
+                               **({"graph": check.extra["graph"]} if "graph" in check.extra else {}),
+                               **_diagnosis_data(check)},
             })
     layout = report.layout
     extra = {"layout": {"kind": layout["kind"], "files": dict(layout["files"]),

@@ -119,6 +119,10 @@ def _learning_curve(report: Report, lang: str) -> Panel | None:
                 body.append("\n" + say("ui.curve_caption", lang, first=curve[0][0], last=curve[-1][0],
                                        start=accuracies[0], end=accuracies[-1],
                                        target=check.extra.get("target", 0.94)), style="dim")
+                losses = check.extra.get("losses")
+                if losses:
+                    body.append("\n" + say("ui.curve_loss", lang, images=check.extra.get("loss_images"),
+                                           start=losses[0][1], end=losses[-1][1]), style="dim")
                 return Panel(body, title=say("ui.curve_title", lang), title_align="left",
                              border_style="cyan", expand=False)
     return None

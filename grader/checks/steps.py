@@ -1,0 +1,106 @@
+"""SGD steps taken by the student's network in the worker, as the parent sees them.
+
+The parent names every batch, the worker runs the student's `gradient` and applies the update in
+place, and the parent reads back `lr * grad` (from a shared slot, or the gradients themselves in
+the reply) to apply the very same numbers to its own copy of the parameters. The MNIST run and the
+pre-flight before it both walk their steps through here.
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable
+
+import numpy as np
+
+from grader.checks.context import CheckContext
+from grader.checks.network import KEYS, directional_checks, flatten, gradient_dict, unflatten
+from grader.slots import SLOTS, Scaled
+
+# The worker takes a few steps per request, so that a message's fixed costs (framing, a wake-up
+# on each side) are paid once per STEPS_PER_REQUEST steps, and always has the next request queued
+# while the parent checks and mirrors the last one.
+STEPS_PER_REQUEST = 8
+REQUESTS_IN_FLIGHT = 2
+# The slots of the requests in flight and of the steps read but not yet used are all different:
+# the parent is done with a slot before the worker is asked to reuse it.
+assert STEPS_PER_REQUEST * (REQUESTS_IN_FLIGHT + 1) <= SLOTS
+
+
+class Steps:
+    """The worker's SGD steps, requested a few at a time and handed out one at a time.
+
+    `choose(count)` gives the batches of the next `count` steps, one row of training-set indices
+    per step. The worker updates its parameters in order, so every step is taken at the
+    parameters the step before produced, however many are queued.
+    """
+
+    def __init__(self, ctx: CheckContext, net, x_ref, t_ref, budget: int, layout: str, size: int,
+                 lr: float, choose: Callable[[int], np.ndarray], per_request: int = STEPS_PER_REQUEST):
+        self.ctx, self.net, self.x_ref, self.t_ref, self.budget = ctx, net, x_ref, t_ref, budget
+        self.layout, self.size = layout, size   # of the gradients, as the parameters are laid out
+        self.lr, self.choose = lr, choose
+        # Fewer per request where the steps may stop any time: those in flight then are wasted.
+        self.per_request = min(per_request, STEPS_PER_REQUEST)
+        self.requested = 0
+        self.in_flight: deque = deque()   # per request, its batches (k, batch size)
+        self.ready: deque = deque()       # (batch, gradients) read but not yet handed out
+
+    def start(self) -> None:
+        for _ in range(REQUESTS_IN_FLIGHT):
+            self._request()
+
+    def _request(self) -> None:
+        count = min(self.per_request, self.budget - self.requested)
+        if count <= 0:
+            return
+        batches = self.choose(count)
+        slots = [(self.requested + j) % SLOTS for j in range(count)]
+        self.ctx.session.submit("train_steps", net=self.net, x=self.x_ref, t=self.t_ref, idx=batches,
+                                lr=self.lr, slots=slots, layout=self.layout)
+        self.in_flight.append(batches)
+        self.requested += count
+
+    def next(self):
+        """(batch, gradients) of the next step; the gradients may be views of a shared slot,
+        valid until the next call."""
+        if not self.ready:
+            reply = self.ctx.session.collect()
+            batches = self.in_flight.popleft()
+            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches), self.size)))
+            self._request()
+        return self.ready.popleft()
+
+    def close(self) -> None:
+        """Keep the channel in step when the steps end with requests still in flight."""
+        while self.in_flight and self.ctx.session.alive:
+            self.in_flight.popleft()
+            try:
+                self.ctx.session.collect()
+            except Exception:
+                pass
+
+
+def update_of(raw, shapes: dict, lr: float, keep: bool) -> tuple[np.ndarray, dict | None]:
+    """(the flat update `lr * grad` the worker subtracted, the gradients as {key: array} when
+    `keep`, else None). With `keep` the update is the parent's own copy, so what is checked is
+    what is applied; without it, it may be a view of a slot, valid until the next step is read."""
+    if isinstance(raw, Scaled):
+        # lr * grad for W1, b1, W2, b2 one after the other, as the parameters are laid out.
+        update = raw.values.copy() if keep else raw.values
+        return update, (unflatten(update / lr, shapes) if keep else None)
+    grads = gradient_dict(raw, shapes)
+    # lr * grad in the gradient's own dtype (float32 stays float32), as the worker computes it
+    # before subtracting: the two copies stay the same to the bit.
+    return flatten({k: lr * np.asarray(raw[k]) for k in KEYS}), grads
+
+
+def gradient_agrees(ctx: CheckContext, params: dict, grads: dict, images: np.ndarray, labels: np.ndarray,
+                    rng: np.random.Generator) -> bool:
+    """The student's gradient of one step against our loss at our parameters (CheckFailed from
+    directional_checks when it disagrees); False when the step cannot be judged (on ReLU's kink,
+    e.g. W1 all zero, differences mean nothing)."""
+    x = images.astype(np.float64) / 255.0
+    if np.min(np.abs(x @ params["W1"] + params["b1"])) < 1e-6:
+        return False
+    directional_checks(ctx, params, grads, x, labels, count=1, rng=rng)
+    return True

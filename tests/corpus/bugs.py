@@ -20,6 +20,18 @@ class Bug:
     not_says: tuple[str, ...] = ()
 
 
+_GRADIENT_RETURNED = '''        return {
+            "W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
+            "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db,
+        }'''
+
+
+def _returning(expression: str) -> str:
+    """The solution's gradient, with `expression` of each gradient `g` returned instead."""
+    return (_GRADIENT_RETURNED.replace("return {", "grads = {")
+            + f"\n        return {{key: {expression} for key, g in grads.items()}}")
+
+
 BUGS = (
     # -- MulLayer / AddLayer --------------------------------------------------------------
     Bug("mul_swapped_gradients", "layers.py",
@@ -300,13 +312,45 @@ BUGS = (
         'self.layers["Affine1"] = Affine(self.params["W1"], self.params["b1"])',
         'self.layers["Affine1"] = Affine(self.params["W1"].copy(), self.params["b1"].copy())',
         "TwoLayerNet", ("W1",), ("Affine", "Relu", "SoftmaxWithLoss")),
-    # -- train_neuralnet: a network that cannot learn ------------------------------------------
+    # Wrong gradients that would wreck the MNIST run: the network's own checks catch them, with
+    # the shape of the mistake, and the run is not started (its pre-flight would say the same).
+    Bug("gradient_returns_zeros", "two_layer_net.py",
+        _GRADIENT_RETURNED, _returning("np.zeros_like(g)"),
+        "TwoLayerNet", ("W1", "every entry is zero"), ("Affine", "Relu", "SoftmaxWithLoss"),
+        not_says=("initial", "20 training images")),
+    Bug("gradient_sign_flipped", "two_layer_net.py",
+        _GRADIENT_RETURNED, _returning("-g"),
+        "TwoLayerNet", ("W1", "sign"), ("Affine", "Relu", "SoftmaxWithLoss"),
+        not_says=("initial", "20 training images")),
+    Bug("gradient_times_1000", "two_layer_net.py",
+        _GRADIENT_RETURNED, _returning("g * 1000"),
+        "TwoLayerNet", ("W1", "1000 times"), ("Affine", "Relu", "SoftmaxWithLoss"),
+        not_says=("initial", "20 training images", "diverged")),
+    # -- train_neuralnet: a network that cannot learn, stopped by the pre-flight ---------------
     Bug("net_zero_initialisation", "two_layer_net.py",
         '"W1": weight_init_std * np.random.randn(input_size, hidden_size),',
         '"W1": np.zeros((input_size, hidden_size)),',
-        "train_neuralnet", ("accuracy", "w1", "every entry equal", "random"), ("TwoLayerNet",)),
+        "train_neuralnet", ("before training", "20 training images", "w1", "every entry equal", "random"),
+        ("TwoLayerNet",), not_says=("test accuracy",)),
     Bug("net_init_without_scale", "two_layer_net.py",
         '"W1": weight_init_std * np.random.randn(input_size, hidden_size),',
         '"W1": np.random.randn(input_size, hidden_size),',
-        "train_neuralnet", ("accuracy", "w1", "started large", "weight_init_std"), ("TwoLayerNet",)),
+        # Only W1 unscaled: the outputs still start near uniform (W2 is small) and 20 examples are
+        # learnt, so the pre-flight lets it run; the run crawls, and the start is named as why.
+        "train_neuralnet", ("test accuracy", "w1", "started large", "weight_init_std"),
+        ("TwoLayerNet",), not_says=("before training", "diverged")),
+    Bug("net_init_std_one", "two_layer_net.py",
+        "def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):",
+        "def __init__(self, input_size, hidden_size, output_size, weight_init_std=1):",
+        "train_neuralnet", ("before training", "initial loss", "ln 10", "started large", "def __init__"),
+        ("TwoLayerNet",), not_says=("test accuracy", "20 training images", "gradient")),
+    Bug("net_weights_all_zero", "two_layer_net.py",
+        '"W1": weight_init_std * np.random.randn(input_size, hidden_size),\n'
+        '            "b1": np.zeros(hidden_size),\n'
+        '            "W2": weight_init_std * np.random.randn(hidden_size, output_size),',
+        '"W1": np.zeros((input_size, hidden_size)),\n'
+        '            "b1": np.zeros(hidden_size),\n'
+        '            "W2": np.zeros((hidden_size, output_size)),',
+        "train_neuralnet", ("before training", "20 training images", "every entry equal"),
+        ("TwoLayerNet",), not_says=("test accuracy", "ln 10")),
 )

@@ -132,6 +132,16 @@ EXERCISES: tuple[Exercise, ...] = (
         depends_on=("TwoLayerNet",),
         hints=(_t("hint.train_neuralnet.1"), _t("hint.train_neuralnet.2")),
         section="5.7.4"),
+    # -- extras: outside the default 100 points, graded once written or named --------------------
+    Exercise(
+        "sigmoid_graph", "sigmoid_graph.py",
+        _t("title.sigmoid_graph"),
+        _weighted(("neg", 1), ("exp", 1), ("plus_one", 1), ("reciprocal", 2), ("composed", 3)),
+        hints=(_t("hint.sigmoid_graph.1"), _t("hint.sigmoid_graph.2"), _t("hint.sigmoid_graph.3")),
+        writes=("NegLayer.forward", "NegLayer.backward", "ExpLayer.forward", "ExpLayer.backward",
+                "PlusOneLayer.forward", "PlusOneLayer.backward", "ReciprocalLayer.forward",
+                "ReciprocalLayer.backward", "SigmoidGraph.forward", "SigmoidGraph.backward"),
+        section="5.5.2", extra=True),
 )
 
 BY_ID = {e.id: e for e in EXERCISES}

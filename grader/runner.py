@@ -323,7 +323,8 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, layout: Layout) -> Che
         method = str(failure.message.params.get("method") or ctx.current)
         return CheckResult(**base, state=State.FAILED, message=failure.message,
                            comparison=failure.comparison, diagnosis=failure.diagnosis,
-                           location=_definition(layout, method, failure.message.params.get("quantity")),
+                           location=_definition(layout, method, failure.message.params.get("quantity"),
+                                                layout.exercise_file(exercise_id)),
                            extra=dict(ctx.notes))
     except StudentException as exc:
         location = tuple(_source_line(submission, f) for f in exc.frames)
@@ -331,9 +332,9 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, layout: Layout) -> Che
         if exc.not_started:
             return CheckResult(**base, state=State.NOT_STARTED,
                                message=Message("not_started", {"method": ctx.current}),
-                               location=location[-1:])
+                               location=location[-1:], extra=dict(ctx.notes))
         return CheckResult(**base, state=State.ERROR, message=Message("raised", {"method": ctx.current}),
-                           exception=text, location=location)
+                           exception=text, location=location, extra=dict(ctx.notes))
     except WorkerTimeout:
         return CheckResult(**base, state=State.TIMEOUT,
                            message=Message("timeout", {"method": ctx.current}))
@@ -363,14 +364,15 @@ def _how_it_ended(died: WorkerDied) -> str:
     return f"{died.reason}: exit code {code}"
 
 
-def _definition(layout: Layout, qualname: str, quantity=None) -> tuple[SourceLine, ...]:
+def _definition(layout: Layout, qualname: str, quantity=None, own_file: str | None = None) -> tuple[SourceLine, ...]:
     """The student's line behind a wrong value: a wrong value has no traceback, but the report and
     CI annotations can still point at the code to look at. Within `Class.method` (or function):
     the line `grader.checks.lines` finds (one that ran and changed the quantity), else the `def`."""
     import ast
     submission = layout.root
     home = layout.homes.get(qualname.split(".")[0])
-    exercise_files = ([home.file] if home else []) + sorted(set(layout.searched))
+    # An extra's classes live in its own file, which the core's search never looks at.
+    exercise_files = ([home.file] if home else []) + ([own_file] if own_file else []) + sorted(set(layout.searched))
     parts = qualname.split(".")
     for file in dict.fromkeys(exercise_files):
         try:

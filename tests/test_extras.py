@@ -115,7 +115,7 @@ def test_the_writers_set_the_extras_apart(doubler, tmp_path):
     assert xml.index('name="doubler"') < xml.index('name="extra" value="true"')
     assert xml.count('name="extra"') == 1
     text = rendered(report, "en")
-    assert text.index("MulLayer") < text.index("extras (outside the default points)") < text.index("doubler")
+    assert text.index("MulLayer") < text.index("extras") < text.index("doubler")
 
 
 def test_the_gradebook_leaves_an_ungraded_extra_blank(doubler):
@@ -131,7 +131,7 @@ def test_list_shows_the_extras_with_their_state(doubler, tmp_path, capsys, monke
     monkeypatch.setenv("COLUMNS", "160")
     main(["list", str(_folder(tmp_path, STUB)), "--lang", "en"])
     out = capsys.readouterr().out
-    heading = out.index("extras (outside the default points)")
+    heading = out.index("extras")
     row = next(line for line in out.splitlines() if "doubler" in line)
     assert heading < out.index(row) and "not started" in row and "doubler.py" in row
 

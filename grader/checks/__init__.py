@@ -1,7 +1,7 @@
 """Which function checks what: one entry per check named in the catalogue."""
 from __future__ import annotations
 
-from grader.checks import activations, affine, arithmetic, network, softmax, training
+from grader.checks import activations, affine, arithmetic, network, sigmoid_graph, softmax, training
 
 CHECKS = {
     "MulLayer": {"forward": arithmetic.mul_forward, "backward": arithmetic.mul_backward},
@@ -15,4 +15,6 @@ CHECKS = {
                         "class_labels": softmax.class_labels},
     "TwoLayerNet": {"small_network": network.small_network, "full_network": network.full_network},
     "train_neuralnet": {"accuracy": training.accuracy},
+    "sigmoid_graph": {"neg": sigmoid_graph.neg, "exp": sigmoid_graph.exp, "plus_one": sigmoid_graph.plus_one,
+                      "reciprocal": sigmoid_graph.reciprocal, "composed": sigmoid_graph.composed},
 }

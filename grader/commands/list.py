@@ -50,7 +50,7 @@ def run(args) -> int:
     for number, exercise_id in enumerate((e for e in catalog.ORDER if e in graded or catalog.is_extra(e)), 1):
         exercise = catalog.BY_ID[exercise_id]
         if exercise.extra and not grouped:
-            extras_heading(table, lang)
+            extras_heading(table, lang, column=1)
             grouped = True
         marker = " ←" if upcoming is not None and exercise_id == upcoming.exercise else ""
         cells = [str(number), exercise_id + marker] + ([exercise.title[lang]] if with_topic else [])

@@ -152,10 +152,13 @@ def _table(report: Report, lang: str) -> Table:
     return table
 
 
-def extras_heading(table: Table, lang: str) -> None:
-    """The extras come after the core, under their own heading: outside the default points."""
+def extras_heading(table: Table, lang: str, column: int = 0) -> None:
+    """The extras come after the core, under their own heading (in the exercises' column):
+    outside the default points."""
     table.add_section()
-    table.add_row(Text(say("ui.extras", lang), style="bold"), *([""] * (len(table.columns) - 1)))
+    cells: list = [""] * len(table.columns)
+    cells[column] = Text(say("ui.extras", lang), style="bold")
+    table.add_row(*cells)
 
 
 def layout_text(report: Report, lang: str) -> Text | None:

@@ -99,4 +99,17 @@ VARIANTS = (
     Variant("flat_affine_and_one_hot_softmax", _FLAT_AFFINE + _ONE_HOT_SOFTMAX,
             ("Affine", "SoftmaxWithLoss", "TwoLayerNet", "train_neuralnet"),
             costs=("Affine.tensor_input", "SoftmaxWithLoss.class_labels")),
+    # -- sigmoid_graph (an extra) -------------------------------------------------------------
+    Variant("graph_reciprocal_from_its_input", (
+        ("sigmoid_graph.py", "        out = 1 / x\n        self.out = out",
+         "        self.x = x\n        out = 1 / x\n        self.out = out"),
+        ("sigmoid_graph.py", "        return -dout * self.out ** 2  # d(1/x)/dx = -1/x**2 = -y**2",
+         "        return -dout / (self.x * self.x)"),), ("sigmoid_graph",)),
+    Variant("graph_numpy_ufuncs_and_named_nodes", (
+        ("sigmoid_graph.py", "        return -x\n", "        return np.negative(x)\n"),
+        ("sigmoid_graph.py", "        out = 1 / x\n", "        out = np.reciprocal(x)\n"),
+        ("sigmoid_graph.py", "        for node in reversed(self.nodes):\n            dout = node.backward(dout)\n        return dout",
+         "        neg, exp, plus_one, reciprocal = self.nodes\n"
+         "        return neg.backward(exp.backward(plus_one.backward(reciprocal.backward(dout))))"),),
+        ("sigmoid_graph",)),
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import catalog, selection
+from grader import catalog, selection, stubs  # noqa: F401  (stubs: its file list read before any patching)
 from grader.checks import CHECKS
 from grader.compare import expect_close
 from grader.i18n import Localized

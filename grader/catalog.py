@@ -142,6 +142,14 @@ EXERCISES: tuple[Exercise, ...] = (
                 "PlusOneLayer.forward", "PlusOneLayer.backward", "ReciprocalLayer.forward",
                 "ReciprocalLayer.backward", "SigmoidGraph.forward", "SigmoidGraph.backward"),
         section="5.5.2", extra=True),
+    Exercise(
+        "affine_mnist_picture", "affine_mnist_picture.py",
+        _t("title.affine_mnist_picture"),
+        _weighted(("mean_images", 2), ("affine_forward", 1), ("predict", 1), ("accuracy", 1), ("on_mnist", 3)),
+        hints=(_t("hint.affine_mnist_picture.1"), _t("hint.affine_mnist_picture.2"),
+               _t("hint.affine_mnist_picture.3"), _t("hint.affine_mnist_picture.4")),
+        writes=("mean_images", "affine_forward", "predict", "accuracy", "mnist_picture"),
+        section="5.6.2", extra=True),
 )
 
 BY_ID = {e.id: e for e in EXERCISES}

@@ -77,6 +77,15 @@ def accuracy(params, x, labels) -> float:
     return float(np.mean(two_layer_predict(params, x).argmax(axis=1) == labels))
 
 
+def class_means(x: np.ndarray, t: np.ndarray, classes: int = 10) -> np.ndarray:
+    """x: (N, D) with integer dtype or float, t: (N,) class indices. Returns (D, classes) in
+    float64: column k is the mean of the rows labelled k, summed in float64 (uint8 images
+    are never copied to float as a whole)."""
+    t = np.asarray(t)
+    return np.stack([x[t == k].sum(axis=0, dtype=np.float64) / np.count_nonzero(t == k)
+                     for k in range(classes)], axis=1)
+
+
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central differences of the scalar function f at x (x is perturbed in place, then restored)."""
     grad = np.zeros_like(x, dtype=np.float64)

@@ -1,7 +1,8 @@
 """Which function checks what: one entry per check named in the catalogue."""
 from __future__ import annotations
 
-from grader.checks import activations, affine, arithmetic, network, sigmoid_graph, softmax, training
+from grader.checks import (activations, affine, arithmetic, network, picture, sigmoid_graph, softmax,
+                           training)
 
 CHECKS = {
     "MulLayer": {"forward": arithmetic.mul_forward, "backward": arithmetic.mul_backward},
@@ -17,4 +18,7 @@ CHECKS = {
     "train_neuralnet": {"accuracy": training.accuracy},
     "sigmoid_graph": {"neg": sigmoid_graph.neg, "exp": sigmoid_graph.exp, "plus_one": sigmoid_graph.plus_one,
                       "reciprocal": sigmoid_graph.reciprocal, "composed": sigmoid_graph.composed},
+    "affine_mnist_picture": {"mean_images": picture.mean_images, "affine_forward": picture.affine_forward,
+                             "predict": picture.predict, "accuracy": picture.accuracy,
+                             "on_mnist": picture.on_mnist},
 }

@@ -1,0 +1,55 @@
+"""The extra `affine_mnist_picture`: the four functions, the picture on MNIST, and its numbers."""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks.picture import COUNT, mnist_reference
+from grader.results import State
+from grader.runner import run
+from tests.conftest import mutate
+
+EXERCISE = "affine_mnist_picture"
+
+
+def _checks(report) -> dict:
+    result = next(e for e in report.exercises if e.exercise == EXERCISE)
+    return {c.check: c for c in result.checks}
+
+
+def test_the_reference_gives_the_numbers_the_exercise_quotes():
+    """Measured on the shipped MNIST: 12 of the first 20 training images, 0.6."""
+    truth = mnist_reference()
+    assert truth["W"].shape == (784, 10) and truth["Z"].shape == (COUNT, 10)
+    assert 0.0 <= truth["W"].min() and truth["W"].max() <= 1.0
+    assert truth["accuracy"] == 0.6
+    # Every row's best score is clear of the runner-up by more than the Z tolerance allows.
+    top = np.sort(truth["Z"], axis=1)
+    assert ((top[:, -1] - top[:, -2]) / top[:, -1]).min() > 1e-3
+
+
+def test_the_solution_passes_and_leaves_its_picture(solutions_copy):
+    report = run(solutions_copy, [EXERCISE])
+    assert [e.exercise for e in report.exercises] == [EXERCISE]
+    checks = _checks(report)
+    assert all(c.state is State.PASSED for c in checks.values()), {n: c.state for n, c in checks.items()}
+    picture = checks["on_mnist"].extra["picture"]
+    assert picture["W"].shape == (784, 10) and picture["Z"].shape == (COUNT, 10)
+    assert np.allclose(picture["W"], mnist_reference()["W"], rtol=0, atol=1e-4)
+
+
+def test_the_stub_is_not_started_and_left_out_unless_written(stubs_copy):
+    assert EXERCISE not in [e.exercise for e in run(stubs_copy, ["Relu"]).exercises]
+    report = run(stubs_copy, [EXERCISE])
+    assert {c.state for c in _checks(report).values()} == {State.NOT_STARTED}
+
+
+def test_a_wrong_pipeline_is_blamed_on_its_line(solutions_copy):
+    mutate(solutions_copy, "affine_mnist_picture.py", "    W = mean_images(x_train, t_train)\n",
+           "    W = mean_images(x_test, t_test)\n")
+    checks = _checks(run(solutions_copy, [EXERCISE]))
+    failing = [name for name, c in checks.items() if c.state is not State.PASSED]
+    assert failing == ["on_mnist"]
+    on_mnist = checks["on_mnist"]
+    assert on_mnist.comparison.quantity == "W" and on_mnist.diagnosis.key == "diag_means_of_test_set"
+    where = on_mnist.location[0]
+    assert where.file == "affine_mnist_picture.py" and where.code == "W = mean_images(x_test, t_test)"

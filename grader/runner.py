@@ -324,7 +324,7 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, layout: Layout) -> Che
         return CheckResult(**base, state=State.FAILED, message=failure.message,
                            comparison=failure.comparison, diagnosis=failure.diagnosis,
                            location=_definition(layout, method, failure.message.params.get("quantity"),
-                                                layout.exercise_file(exercise_id)),
+                                                layout.exercise_file(exercise_id), _ran_lines(ctx.session)),
                            extra=dict(ctx.notes))
     except StudentException as exc:
         location = tuple(_source_line(submission, f) for f in exc.frames)
@@ -364,10 +364,28 @@ def _how_it_ended(died: WorkerDied) -> str:
     return f"{died.reason}: exit code {code}"
 
 
-def _definition(layout: Layout, qualname: str, quantity=None, own_file: str | None = None) -> tuple[SourceLine, ...]:
+def _ran_lines(session: WorkerSession):
+    """Ask the worker which lines of a function ran in its latest run: {line} or None. Used only to
+    choose among the lines the parent's own reading of the source found (grader.checks.lines)."""
+    def lines(file: str, first_line: int) -> set[int] | None:
+        if not session.alive:
+            return None
+        try:
+            got = session.request("ran_lines", file=file, line=first_line)
+        except (WorkerTimeout, WorkerDied, StudentException):
+            return None
+        if not isinstance(got, list) or not all(isinstance(n, int) for n in got[:10_000]):
+            return None
+        return set(got[:10_000])
+    return lines
+
+
+def _definition(layout: Layout, qualname: str, quantity=None, own_file: str | None = None,
+                ran_lines=None) -> tuple[SourceLine, ...]:
     """The student's line behind a wrong value: a wrong value has no traceback, but the report and
     CI annotations can still point at the code to look at. Within `Class.method` (or function):
-    the line `grader.checks.lines` finds (one that ran and changed the quantity), else the `def`."""
+    the line `grader.checks.lines` finds (one that ran and changed the quantity), else the `def`.
+    `ran_lines(file, first_line)`: the lines the worker saw run there, when it can say."""
     import ast
     submission = layout.root
     home = layout.homes.get(qualname.split(".")[0])
@@ -388,7 +406,9 @@ def _definition(layout: Layout, qualname: str, quantity=None, own_file: str | No
                 break
             scope = node.body
         if node is not None and isinstance(node, ast.FunctionDef):
-            line = line_computing(node, quantity) or node.lineno
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])  # as the code object counts
+            ran = ran_lines(file, first) if ran_lines is not None else None
+            line = line_computing(node, quantity, ran) or node.lineno
             return (_source_line(submission, (file, line, node.name)),)
     return ()
 

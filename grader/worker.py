@@ -19,6 +19,7 @@ import numpy as np
 
 from grader import protocol
 from grader.protocol import Remote
+from grader.ran_lines import RanLines
 
 
 _ONE_HOT = np.eye(10)
@@ -30,6 +31,7 @@ class Worker:
         self.objects: dict[int, object] = {}
         self.next_id = 1
         self.slots = None   # GradientSlots, when the parent shared some
+        self.ran = RanLines(self.is_student_file, self.relative)
 
     # -- object table ------------------------------------------------------------------------
     def keep(self, obj) -> Remote:
@@ -62,19 +64,22 @@ class Worker:
 
     def op_new(self, msg):
         cls = getattr(importlib.import_module(msg["module"]), msg["name"])
-        return self.keep(cls(*self.resolve(msg.get("args") or []),
-                             **self.resolve(msg.get("kwargs") or {})))
+        args, kwargs = self.resolve(msg.get("args") or []), self.resolve(msg.get("kwargs") or {})
+        return self.keep(self.ran.run(lambda: cls(*args, **kwargs)))
 
     def op_function(self, msg):
         fn = getattr(importlib.import_module(msg["module"]), msg["name"])
-        out = fn(*self.resolve(msg.get("args") or []), **self.resolve(msg.get("kwargs") or {}))
-        return self.result(out, msg.get("keep", False))
+        args, kwargs = self.resolve(msg.get("args") or []), self.resolve(msg.get("kwargs") or {})
+        return self.result(self.ran.run(lambda: fn(*args, **kwargs)), msg.get("keep", False))
 
     def op_call(self, msg):
-        target = self.objects[msg["ref"].id]
-        out = getattr(target, msg["name"])(*self.resolve(msg.get("args") or []),
-                                           **self.resolve(msg.get("kwargs") or {}))
-        return self.result(out, msg.get("keep", False))
+        method = getattr(self.objects[msg["ref"].id], msg["name"])
+        args, kwargs = self.resolve(msg.get("args") or []), self.resolve(msg.get("kwargs") or {})
+        return self.result(self.ran.run(lambda: method(*args, **kwargs)), msg.get("keep", False))
+
+    def op_ran_lines(self, msg):
+        """The lines that ran in the latest run of the student's function defined at file:line."""
+        return self.ran.of(str(msg["file"]), int(msg["line"]))
 
     def op_getattr(self, msg):
         return self.result(getattr(self.objects[msg["ref"].id], msg["name"]), msg.get("keep", False))

@@ -58,6 +58,30 @@ def test_both_sides_of_a_branch_name_no_side():
     assert _line(source, "dx") == "return dx"
 
 
+def test_the_lines_that_ran_choose_the_side_of_a_branch():
+    source = ("def backward(self, dout=1):\n"
+              "    if self.t.size == self.y.size:\n"
+              "        dx = self.y - self.t\n"
+              "    else:\n"
+              "        dx = self.y.copy()\n"
+              "    return dx\n")
+    fn = ast.parse(source).body[0]
+    shown = {ran: source.splitlines()[line_computing(fn, "dx", set(ran)) - 1].strip()
+             for ran in ((2, 3, 6), (2, 5, 6))}
+    assert shown == {(2, 3, 6): "dx = self.y - self.t", (2, 5, 6): "dx = self.y.copy()"}
+
+
+def test_the_failing_line_is_the_one_that_ran(solutions_copy):
+    # The one-hot side forgets the batch size; the class-index side is right. The report points
+    # at the one-hot side's line, which ran, not at `return dx`.
+    bug = next(b for b in BUGS if b.id == "softmax_missing_batch_division")
+    mutate(solutions_copy, bug.file, bug.old, bug.new)
+    report = run(solutions_copy, ["SoftmaxWithLoss"], FAST)
+    failed = [c for e in report.exercises if e.exercise == "SoftmaxWithLoss" for c in e.checks
+              if c.state.value == "failed"]
+    assert failed and {c.location[-1].code for c in failed} == {"dx = self.y - self.t"}
+
+
 def test_shape_notes_need_the_values_to_show_them():
     dout = np.arange(1.0, 7.0).reshape(3, 2)
     db = dout.sum(axis=0)

@@ -6,6 +6,9 @@ that can have run and that changed the failing quantity (`dx = ...`, `self.dW = 
 (or `raise`, `break`, `continue`) in the same block never ran and are never shown; and where a
 quantity is only another name passed on (`dx = dout`), the line shown is the one that changed
 that name, since the mistake cannot be in the copy.
+
+Where the quantity is assigned on both sides of a branch, the lines the worker saw run (`ran`,
+grader.ran_lines) choose among the candidates found here; without them, no line is claimed.
 """
 from __future__ import annotations
 
@@ -15,9 +18,13 @@ _ENDS_BLOCK = (ast.Return, ast.Raise, ast.Break, ast.Continue)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def line_computing(fn: ast.FunctionDef, quantity: str | None) -> int | None:
-    """The line number to show for `quantity` in `fn`, or None when the source cannot tell."""
+def line_computing(fn: ast.FunctionDef, quantity: str | None, ran: set[int] | None = None) -> int | None:
+    """The line number to show for `quantity` in `fn`, or None when the source cannot tell.
+    `ran`: the lines of `fn` that ran in the call that gave the wrong value, when known."""
     statements = _reachable(fn.body)
+    if ran:
+        # Only what ran can have made the value (the def line itself is not a statement).
+        statements = [(node, branch) for node, branch in statements if node.lineno in ran]
     returns = [node for node, _ in statements if isinstance(node, ast.Return)]
     if quantity:
         line = _last_change(statements, quantity)
@@ -34,8 +41,8 @@ def line_computing(fn: ast.FunctionDef, quantity: str | None) -> int | None:
 def _last_change(statements: list, quantity: str, before: int | None = None) -> int | None:
     assigned = [(node, branch) for node, branch in statements
                 if _assigns(node, quantity) and (before is None or node.lineno < before)]
-    # Assigned on two sides of a branch (one-hot or class labels, say), the line that ran is
-    # unknown from the source: pointing at one side could blame the wrong one, so say less.
+    # Assigned on two sides of a branch (one-hot or class labels, say) and nothing says which
+    # ran: pointing at one side could blame the wrong one, so say less.
     if not assigned or len({branch for _, branch in assigned}) != 1:
         return None
     node = assigned[-1][0]

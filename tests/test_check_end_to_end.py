@@ -107,9 +107,9 @@ def test_console_script_runs(tmp_path):
     # `return dout`: the line that changed dout is the one to look at
     ("layers.py", "        dout[self.mask] = 0  # the book reuses dout in place; nothing flows where x was <= 0",
      "        dout[~self.mask] = 0", "Relu", "dout[~self.mask] = 0"),
-    # dx is computed on both sides of the one-hot / class-label branch: never blame the wrong side
+    # dx is computed on both sides of the one-hot / class-label branch: the side that ran
     ("layers.py", "            dx = (self.y - self.t) / batch_size", "            dx = self.y - self.t",
-     "SoftmaxWithLoss", "return dx"),
+     "SoftmaxWithLoss", "dx = self.y - self.t"),
 ])
 def test_a_wrong_value_points_at_the_line_that_computed_it(solutions_copy, file, old, new, exercise,
                                                             expected_code):

@@ -112,4 +112,23 @@ VARIANTS = (
          "        neg, exp, plus_one, reciprocal = self.nodes\n"
          "        return neg.backward(exp.backward(plus_one.backward(reciprocal.backward(dout))))"),),
         ("sigmoid_graph",)),
+    # -- affine_mnist_picture (an extra) ------------------------------------------------------
+    Variant("picture_means_by_one_hot_product", (
+        ("affine_mnist_picture.py",
+         "    W = np.zeros((x.shape[1], 10))\n    for k in range(10):\n        W[:, k] = x[t == k].mean(axis=0)\n    return W",
+         "    one_hot = np.eye(10)[t]                     # (N, 10)\n"
+         "    return np.dot(x.T, one_hot) / one_hot.sum(axis=0)"),), ("affine_mnist_picture",)),
+    Variant("picture_float32_throughout_and_one_hot_labels", (
+        ("affine_mnist_picture.py",
+         "    W = np.zeros((x.shape[1], 10))\n    for k in range(10):\n        W[:, k] = x[t == k].mean(axis=0)\n    return W",
+         "    sums = np.zeros((x.shape[1], 10), dtype=np.float32)\n    counts = np.zeros(10)\n"
+         "    for image, label in zip(x, t):\n        sums[:, label] += image\n        counts[label] += 1\n"
+         "    return sums / counts"),
+        ("affine_mnist_picture.py", "    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True)\n",
+         "    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)\n"
+         "    t_train = np.argmax(t_train, axis=1)\n"),
+        ("affine_mnist_picture.py", "    return np.sum(y == t) / len(t)", "    return np.mean(y == t)"),
+        ("affine_mnist_picture.py", "    return np.argmax(Z, axis=1)", "    return Z.argmax(axis=-1)"),
+        ("affine_mnist_picture.py", "    return np.dot(x, W)", "    return x.astype(np.float32) @ W.astype(np.float32)"),),
+        ("affine_mnist_picture",)),
 )

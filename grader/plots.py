@@ -1,7 +1,8 @@
 """`grader check --plot DIR`: the learning curve and the first layer's weights as pictures.
 
 Each column of W1 (784 weights) is one hidden unit's template, shown as a 28x28 image: the
-book's way of seeing what an Affine layer learnt. matplotlib is optional (the `plot` extra).
+book's way of seeing what an Affine layer learnt. The extra affine_mnist_picture's W and Z are
+drawn too (grader/plots_picture.py). matplotlib is optional (the `plot` extra).
 Labels are in the report's language when an installed font has every glyph they need, and in
 English otherwise: a picture of empty boxes helps nobody.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.messages import say
+from grader.plots_picture import draw_picture, picture_notes
 from grader.results import Report
 
 # Fonts known to carry each script, most common first (Linux packages, then macOS and Windows).
@@ -25,7 +27,8 @@ PREFERRED = {
 }
 
 # The pictures' words: message keys plot.<name>.
-LABELS = ("curve_title", "test_accuracy", "target", "iterations", "accuracy", "w1_title", "loss")
+LABELS = ("curve_title", "test_accuracy", "target", "iterations", "accuracy", "w1_title", "loss",
+          "picture_W_title", "picture_Z_title", "digit", "image")
 
 
 class PlotUnavailable(Exception):
@@ -124,9 +127,11 @@ def training_notes(report: Report) -> dict | None:
 
 
 def write_plots(report: Report, folder: Path, lang: str = "en") -> list[Path]:
-    """PNG files for the MNIST run in `report`; none when train_neuralnet did not run."""
+    """PNG files for the MNIST run and the affine_mnist_picture extra in `report`; none when
+    neither ran."""
     notes = training_notes(report)
-    if notes is None:
+    picture = picture_notes(report)
+    if notes is None and not picture:
         return []
     plt = _pyplot()
     words, found = _choose(lang)
@@ -137,7 +142,8 @@ def write_plots(report: Report, folder: Path, lang: str = "en") -> list[Path]:
     style = {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"]} if family else {}
     folder.mkdir(parents=True, exist_ok=True)
     with plt.rc_context(style):
-        return _draw(plt, notes, folder, words)
+        written = _draw(plt, notes, folder, words) if notes is not None else []
+        return written + (draw_picture(plt, picture, folder, words) if picture else [])
 
 
 def _draw(plt, notes: dict, folder: Path, words: dict[str, str]) -> list[Path]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from grader.checks.picture import COUNT, mnist_reference
 from grader.results import State
@@ -53,3 +54,33 @@ def test_a_wrong_pipeline_is_blamed_on_its_line(solutions_copy):
     assert on_mnist.comparison.quantity == "W" and on_mnist.diagnosis.key == "diag_means_of_test_set"
     where = on_mnist.location[0]
     assert where.file == "affine_mnist_picture.py" and where.code == "W = mean_images(x_test, t_test)"
+
+
+def test_plot_draws_W_and_Z_also_from_a_stored_verdict(tmp_path):
+    """--plot: ten 28x28 mean images and a 20x10 heat map; a stored verdict holds them as lists."""
+    pytest.importorskip("matplotlib")
+    from grader import plots, verdicts
+    from grader.results import CheckResult, ExerciseResult, Report
+    rng = np.random.default_rng(0)
+    picture = {"W": rng.uniform(size=(784, 10)).astype(np.float32), "Z": rng.uniform(size=(COUNT, 10)),
+               "labels": list(range(COUNT))}
+    result = ExerciseResult(EXERCISE, "affine_mnist_picture.py",
+                            (CheckResult(EXERCISE, "on_mnist", State.FAILED, 0.0, extra={"picture": picture}),))
+    stored = verdicts.decode(verdicts.encode(result))
+    assert isinstance(stored.checks[0].extra["picture"]["W"], list)
+    for folder, exercise in ((tmp_path / "fresh", result), (tmp_path / "stored", stored)):
+        report = Report(submission="s", exercises=(exercise,), seed=0, duration=1.0)
+        files = plots.write_plots(report, folder, "en")
+        assert [f.name for f in files] == ["affine_mnist_W.png", "affine_mnist_Z.png"]
+        assert all(f.stat().st_size > 1000 for f in files)
+
+
+def test_plot_leaves_out_a_W_of_the_wrong_shape(tmp_path):
+    pytest.importorskip("matplotlib")
+    from grader.plots_picture import draw_picture
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    words = {"picture_W_title": "W", "picture_Z_title": "Z", "digit": "digit", "image": "image"}
+    files = draw_picture(plt, {"W": np.zeros((10, 784)), "Z": np.ones((COUNT, 10))}, tmp_path, words)
+    assert [f.name for f in files] == ["affine_mnist_Z.png"]

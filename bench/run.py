@@ -21,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
+# What a student hands in for the chapter: the solutions without the extra exercises, which a
+# check grades only when they are written (their cost is measured on its own, below).
+CORE = Path(tempfile.mkdtemp(prefix="bench-core-")) / "solutions"
 GRADER = [sys.executable, "-m", "grader"]
 # Every child finds this checkout's grader, installed or not.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
@@ -64,13 +67,13 @@ def book_workflow() -> float:
 def training_at_seeds(seeds) -> list[dict]:
     code = ("import json,sys; from pathlib import Path; from grader.runner import run; "
             "from grader.checks.context import Settings; "
-            "r = run(Path('solutions'), ['train_neuralnet'], Settings(seed=int(sys.argv[1]))); "
+            "r = run(Path(sys.argv[2]), ['train_neuralnet'], Settings(seed=int(sys.argv[1]))); "
             "c = r.exercises[-1].checks[0]; "
             "print(json.dumps({'state': c.state.value, 'iterations': c.extra.get('iterations'), "
             "'accuracy': c.extra.get('test_accuracy')}))")
     rows = []
     for seed in seeds:
-        out = subprocess.run([sys.executable, "-c", code, str(seed)], cwd=ROOT, capture_output=True,
+        out = subprocess.run([sys.executable, "-c", code, str(seed), str(CORE)], cwd=ROOT, capture_output=True,
                              text=True, check=True)
         rows.append({"seed": seed, **json.loads(out.stdout.strip().splitlines()[-1])})
     return rows
@@ -83,7 +86,7 @@ def grade_batch(jobs: int, count: int = 20) -> float | None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "submissions"
         for i in range(count):
-            shutil.copytree(SOLUTIONS, folder / f"student{i:02d}")
+            shutil.copytree(CORE, folder / f"student{i:02d}")
         return timed(GRADER + ["grade", str(folder), "--no-cache", "--output", str(Path(tmp) / "gradebook.csv"),
                                "--jobs", str(jobs)], ok=(0, 1))
 
@@ -97,7 +100,7 @@ def floor_seconds(steps: int) -> float:
 
 
 def sandbox_summary() -> str:
-    out = subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer", "--format", "json", "--no-cache"],
+    out = subprocess.run(GRADER + ["check", str(CORE), "MulLayer", "--format", "json", "--no-cache"],
                          capture_output=True, text=True, check=True)
     sandbox = json.loads(out.stdout).get("extra_data", {}).get("sandbox") or {}
     return sandbox.get("summary", "none")
@@ -110,27 +113,28 @@ def profile_check(path: Path) -> str:
             "from grader import catalog; from grader.runner import run, _run_exercise; "
             "from grader.checks.context import Settings; from grader.session import WorkerSession; "
             "out = io.StringIO(); "
-            "p = cProfile.Profile(); p.enable(); run(Path('solutions')); p.disable(); "
+            "p = cProfile.Profile(); p.enable(); run(Path(sys.argv[-1])); p.disable(); "
             "out.write('== grader check solutions (main thread) ==\\n'); "
             "pstats.Stats(p, stream=out).sort_stats('cumulative').print_stats('grader', 15); "
-            "s = WorkerSession(Path('solutions')); p = cProfile.Profile(); p.enable(); "
+            "s = WorkerSession(Path(sys.argv[-1])); p = cProfile.Profile(); p.enable(); "
             "from grader.layout import detect; "
             "_run_exercise(catalog.BY_ID['train_neuralnet'], s, Settings(), time.monotonic() + 300, "
-            "detect(Path('solutions'))); p.disable(); s.close(); "
+            "detect(Path(sys.argv[-1]))); p.disable(); s.close(); "
             "out.write('== train_neuralnet alone (parent side; the worker computes meanwhile) ==\\n'); "
             "pstats.Stats(p, stream=out).sort_stats('tottime').print_stats(15); "
             "print(out.getvalue())")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    out = subprocess.run([sys.executable, "-c", code, str(CORE)], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
     path.write_text(out.stdout, encoding="utf-8")
     return out.stdout
 
 
 def phases() -> list[tuple[str, float]]:
     code = ("import json, os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from pathlib import Path; "
-            "from grader.runner import run; r = run(Path('solutions')); "
+            "from grader.runner import run; r = run(Path(sys.argv[-1])); "
             "print(json.dumps([[e.exercise, e.duration] for e in r.exercises] + [['whole run', r.duration]]))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code, str(CORE)], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
     return [tuple(x) for x in json.loads(out.stdout.strip().splitlines()[-1])]
 
 
@@ -156,16 +160,19 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args()
 
+    from grader import catalog
+    extras = {e.file for e in catalog.EXERCISES if e.extra}
+    shutil.copytree(SOLUTIONS, CORE, ignore=lambda folder, names: [n for n in names if n in extras])
     # Warm the decoded-MNIST cache once: every later number is what a returning user sees.
-    subprocess.run(GRADER + ["check", str(SOLUTIONS), "MulLayer"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(GRADER + ["check", str(CORE), "MulLayer"], check=True, stdout=subprocess.DEVNULL)
 
     results: dict[str, dict] = {}
     print("grader check solutions, with and without the sandbox ...", flush=True)
     with_sandbox, without = [], []
     for _ in range(args.runs):  # interleaved, so a slow spell of the machine hits both
         # --no-cache: every run grades (stored verdicts are measured separately below)
-        with_sandbox.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--no-cache"]))
-        without.append(timed(GRADER + ["check", str(SOLUTIONS), "--format", "json", "--no-cache",
+        with_sandbox.append(timed(GRADER + ["check", str(CORE), "--format", "json", "--no-cache"]))
+        without.append(timed(GRADER + ["check", str(CORE), "--format", "json", "--no-cache",
                                        "--sandbox", "off"]))
     results["check"], results["check_off"] = stats(with_sandbox), stats(without)
     results["sandbox"] = {"summary": sandbox_summary()}
@@ -176,12 +183,15 @@ def main() -> None:
     print("an unchanged re-check, and grader list, from stored verdicts ...", flush=True)
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "GRADER_CACHE_DIR": cache}
-        timed(GRADER + ["check", str(SOLUTIONS), "--format", "json"], env=env)  # fills the cache
+        timed(GRADER + ["check", str(CORE), "--format", "json"], env=env)  # fills the cache
         results["recheck"] = stats(repeat(args.runs, lambda: timed(
-            GRADER + ["check", str(SOLUTIONS), "--format", "json"], env=env)))
-        results["list"] = stats(repeat(args.runs, lambda: timed(GRADER + ["list", str(SOLUTIONS)], env=env)))
+            GRADER + ["check", str(CORE), "--format", "json"], env=env)))
+        results["list"] = stats(repeat(args.runs, lambda: timed(GRADER + ["list", str(CORE)], env=env)))
+    print("grader check solutions with the extra exercises written ...", flush=True)
+    results["extras"] = stats(repeat(args.runs, lambda: timed(
+        GRADER + ["check", str(SOLUTIONS), "--format", "json", "--no-cache"], ok=(0, 1))))
     print("grader check solutions Affine ...", flush=True)
-    results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(SOLUTIONS), "Affine", "--format", "json", "--no-cache"])))
+    results["affine"] = stats(repeat(args.runs, lambda: timed(GRADER + ["check", str(CORE), "Affine", "--format", "json", "--no-cache"])))
     print("grader --help ...", flush=True)
     results["help"] = stats(repeat(args.runs * 2, lambda: timed(GRADER + ["--help"])))
     print("load_mnist from the cache ...", flush=True)
@@ -204,6 +214,7 @@ def main() -> None:
     phase_rows = phases()
 
     write_markdown(Path(args.output), results, grade, seeds, phase_rows)
+    shutil.rmtree(CORE.parent, ignore_errors=True)
     print(Path(args.output).read_text(encoding="utf-8"))
 
 
@@ -225,8 +236,9 @@ def write_markdown(path: Path, results: dict, grade: dict, seeds: list, phase_ro
         s = results[key]
         lines.append(f"| {name} | {goal} | {s['median']:.3f} | {s['min']:.3f} | {s['max']:.3f} | {s['runs']} |")
 
-    row("`grader check solutions` (all nine, MNIST included)", "≤ 6 s and ≤ book/6", "check")
+    row("`grader check solutions` (the nine exercises of the chapter, MNIST included)", "≤ 6 s and ≤ book/6", "check")
     row("`grader check solutions --sandbox off` (same runs, interleaved)", "—", "check_off")
+    row("`grader check solutions` with the extra exercises written too", "—", "extras")
     row(f"the book's training loop alone, {results['floor']['steps']} steps (the floor)", "—", "floor")
     row("`grader check solutions`, unchanged since the last check", "< 0.3 s", "recheck")
     row("`grader list solutions`, after a check", "< 0.3 s", "list")

@@ -127,7 +127,7 @@ VARIANTS = (
         ("affine_mnist_picture.py", "    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True)\n",
          "    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)\n"
          "    t_train = np.argmax(t_train, axis=1)\n"),
-        ("affine_mnist_picture.py", "    return np.sum(y == t) / len(t)", "    return np.mean(y == t)"),
+        ("affine_mnist_picture.py", "    return np.sum(y == t) / len(t)", "    return np.mean(y == t, dtype=np.float32)"),
         ("affine_mnist_picture.py", "    return np.argmax(Z, axis=1)", "    return Z.argmax(axis=-1)"),
         ("affine_mnist_picture.py", "    return np.dot(x, W)", "    return x.astype(np.float32) @ W.astype(np.float32)"),),
         ("affine_mnist_picture",)),

@@ -41,6 +41,9 @@ class Exercise:
     # dependency named in none of them must pass whole. A failing check of a dependency that is
     # not relied on costs its own points only: this exercise runs without it (see `needs`).
     uses: tuple[str, ...] = ()
+    # Given code the student corrects rather than writes: (Class.method, the stub's body), e.g. a
+    # backward in its common wrong form. The stub holds that body instead of a raise.
+    starts: tuple[tuple[str, str], ...] = ()
     # An extra lies outside the default 100 points and is graded only when written (some method
     # of its own file is no longer the stub) or named on the command line (grader/selection.py).
     extra: bool = False
@@ -150,6 +153,18 @@ EXERCISES: tuple[Exercise, ...] = (
                _t("hint.affine_mnist_picture.3"), _t("hint.affine_mnist_picture.4")),
         writes=("mean_images", "affine_forward", "predict", "accuracy", "mnist_picture"),
         section="5.6.2", extra=True),
+    Exercise(
+        "modular_network", "modular_network.py",
+        _t("title.modular_network"),
+        _weighted(("linear_gradient", 3), ("linear_update", 3), ("sigmoid", 1), ("relu", 1), ("mse_loss", 2),
+                  ("softmax", 3), ("xor", 3)),
+        hints=(_t("hint.modular_network.1"), _t("hint.modular_network.2"), _t("hint.modular_network.3"),
+               _t("hint.modular_network.4")),
+        writes=("Linear.forward", "Linear.backward", "Sigmoid.forward", "Sigmoid.backward", "ReLU.forward",
+                "ReLU.backward", "MSELoss.forward", "MSELoss.backward", "Network.forward", "Network.train_step"),
+        # The element-wise form that is right for the sigmoid, and wrong here: the student fixes it.
+        starts=(("Softmax.backward", "y = self.out\nreturn grad * y * (1 - y)"),),
+        section="5.7", extra=True),
 )
 
 BY_ID = {e.id: e for e in EXERCISES}

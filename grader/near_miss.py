@@ -66,14 +66,15 @@ def _extra_near_miss(layout: Layout, exercise: catalog.Exercise):
             # ExpLayer misnamed).
             near = closest(cls, [c for c in defined.classes if c not in classes])
             if near is not None:
-                message = Message("near_miss_class", {"file": file, "want": cls, "near": near})
+                message = Message("near_miss_class_extra", {"file": file, "want": cls, "near": near})
                 return message, (_line(layout, file, defined.classes[near], near),)
             continue
         own = defined.methods.get(cls, {})
         for method in methods:
             near = closest(method, [m for m in own if m not in methods]) if method not in own else None
             if near is not None:
-                message = Message("near_miss_method", {"file": file, "cls": cls, "want": method, "near": near})
+                message = Message("near_miss_method_extra", {"file": file, "cls": cls, "want": method,
+                                                              "near": near})
                 return message, (_line(layout, file, own[near], f"{cls}.{near}"),)
     return None
 

@@ -3,7 +3,8 @@
 An extra lies outside the default 100 points. Left alone it is not graded at all: it is no
 failure and changes neither score nor max_score. It is graded when named on the command line
 (`grader check exercises sigmoid_graph`) or once it is written: its file is in the submission
-and at least one of its methods is no longer the stub's raise. Read from the source with ast,
+and at least one of its methods is no longer the stub's raise (or the given code it is to
+correct has changed). Read from the source with ast,
 like every other decision made before a worker starts (no numpy here: the stored-verdict fast
 path uses this too).
 """
@@ -14,11 +15,12 @@ from grader import catalog
 
 def written(layout, exercise: catalog.Exercise) -> bool:
     """Whether the student has started `exercise`: its file exists and something of it is written."""
-    from grader.stubs import unwritten
+    from grader.stubs import corrected, unwritten
     file = layout.exercise_file(exercise.id)
     if not (layout.root / file).is_file():
         return False
-    return len(unwritten(layout.root, exercise, file)) < len(exercise.writes)
+    return (len(unwritten(layout.root, exercise, file)) < len(exercise.writes)
+            or bool(corrected(layout.root, exercise, file)))
 
 
 def selected(layout, ids=None) -> list[str]:

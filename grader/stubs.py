@@ -26,6 +26,37 @@ def written_by_student(file: str) -> dict[str, str]:
     return {name: e.id for e in catalog.EXERCISES if e.file == file for name in e.writes}
 
 
+def starting_bodies(file: str) -> dict[str, str]:
+    """{qualified name: the stub's body} of the given code the student corrects in `file`."""
+    return {name: body for e in catalog.EXERCISES if e.file == file for name, body in e.starts}
+
+
+def _body_without_docstring(fn: ast.FunctionDef) -> list:
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return body
+
+
+def corrected(submission: Path, exercise: catalog.Exercise, file: str | None = None) -> list[str]:
+    """The given code of `exercise` the student has changed from the stub's body (read with ast:
+    comments and layout do not count)."""
+    try:
+        file = file or exercise.file
+        tree = source.parse(submission / file, file)
+    except (source.SourceProblem, SyntaxError):
+        return []
+    functions = dict(_functions(tree))
+    changed = []
+    for name, body in exercise.starts:
+        fn = functions.get(name)
+        if fn is not None and [ast.dump(n) for n in _body_without_docstring(fn)] != \
+                [ast.dump(n) for n in ast.parse(body).body]:
+            changed.append(name)
+    return changed
+
+
 def _functions(tree: ast.Module):
     """Yield (qualified name, FunctionDef) for top-level functions and methods."""
     for node in tree.body:
@@ -44,10 +75,7 @@ def defined_names(tree: ast.Module) -> set[str]:
 
 def _is_stub_body(fn: ast.FunctionDef) -> bool:
     """A docstring (or not) and then only `raise NotImplementedError(...)`."""
-    body = fn.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        body = body[1:]
+    body = _body_without_docstring(fn)
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
         return False
     exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
@@ -75,11 +103,16 @@ def stub_source(source: str, file: str, only: set[str] | None = None) -> str:
     `only` limits the replacement to some qualified names (grader reset uses it).
     """
     targets = written_by_student(file)
+    starts = starting_bodies(file)
     if only is not None:
         targets = {k: v for k, v in targets.items() if k in only}
+        starts = {k: v for k, v in starts.items() if k in only}
     lines = source.splitlines(keepends=True)
     edits = []
     for qualname, fn in _functions(ast.parse(source)):
+        if qualname in starts:
+            edits.append(_replaced_body(fn, starts[qualname]))
+            continue
         if qualname not in targets:
             continue
         body = fn.body
@@ -94,6 +127,15 @@ def stub_source(source: str, file: str, only: set[str] | None = None) -> str:
     for start, end, text in sorted(edits, reverse=True):
         lines[start:end] = [text]
     return "".join(lines)
+
+
+def _replaced_body(fn: ast.FunctionDef, body: str) -> tuple[int, int, str]:
+    """(first line, end line, new text): everything after the docstring becomes `body`."""
+    docstring = fn.body[0] if len(_body_without_docstring(fn)) < len(fn.body) else None
+    indent = " " * fn.body[0].col_offset
+    start = docstring.end_lineno if docstring is not None else fn.body[0].lineno - 1
+    text = "".join(f"{indent}{line}\n" for line in body.splitlines())
+    return start, fn.end_lineno, text
 
 
 def generate(solutions: Path, target: Path) -> list[Path]:

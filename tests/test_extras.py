@@ -175,5 +175,5 @@ def test_an_extra_misnamed_in_its_own_file_is_a_near_miss(doubler, tmp_path):
     from grader.near_miss import near_miss
     layout = detect(_folder(tmp_path, WRITTEN.replace("class Doubler", "class doubler")))
     message, where = near_miss(layout, doubler)
-    assert message.key == "near_miss_class" and message.params["near"] == "doubler"
+    assert message.key == "near_miss_class_extra" and message.params["near"] == "doubler"
     assert where[0].file == "doubler.py"

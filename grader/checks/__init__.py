@@ -1,8 +1,8 @@
 """Which function checks what: one entry per check named in the catalogue."""
 from __future__ import annotations
 
-from grader.checks import (activations, affine, arithmetic, network, picture, sigmoid_graph, softmax,
-                           training)
+from grader.checks import (activations, affine, arithmetic, modular_network, network, picture, sigmoid_graph,
+                           softmax, training)
 
 CHECKS = {
     "MulLayer": {"forward": arithmetic.mul_forward, "backward": arithmetic.mul_backward},
@@ -21,4 +21,8 @@ CHECKS = {
     "affine_mnist_picture": {"mean_images": picture.mean_images, "affine_forward": picture.affine_forward,
                              "predict": picture.predict, "accuracy": picture.accuracy,
                              "on_mnist": picture.on_mnist},
+    "modular_network": {"linear_gradient": modular_network.linear_gradient,
+                        "linear_update": modular_network.linear_update, "sigmoid": modular_network.sigmoid,
+                        "relu": modular_network.relu, "mse_loss": modular_network.mse_loss,
+                        "softmax": modular_network.softmax, "xor": modular_network.xor},
 }

@@ -21,6 +21,13 @@ from grader.results import CheckResult, Message, State
 
 # Notes about a backward that hold only when the forward it follows is right.
 _ASSUMES_RIGHT_FORWARD = {"diag_all_zero"}
+# The hint step that fits a diagnosis (the rest of a failure shows the first step).
+_HINT_FOR = {
+    "diag_reciprocal_not_squared": ("sigmoid_graph", 2), "diag_exp_times_input": ("sigmoid_graph", 2),
+    "diag_graph_without_dout": ("sigmoid_graph", 3),
+    "diag_dx_after_update": ("modular_network", 2), "diag_no_update": ("modular_network", 2),
+    "diag_softmax_elementwise": ("modular_network", 4),
+}
 # numpy's words for operands whose shapes do not fit a product
 _SHAPE_ERRORS = ("not aligned", "mismatch in its core dimension", "could not be broadcast")
 
@@ -34,6 +41,8 @@ def explain_error(result: CheckResult, earlier: list, submission: Path) -> Check
             and "forward" not in passed and any(c.check == "forward" for c in earlier)):
         # All zeros from a backward whose forward is wrong says nothing about backward itself.
         return replace(result, diagnosis=None)
+    if result.diagnosis is not None and result.diagnosis.key in _HINT_FOR and result.hint is None:
+        return replace(result, hint=_hint(*_HINT_FOR[result.diagnosis.key]))
     if result.state is not State.ERROR or result.diagnosis is not None or not result.exception:
         return result
     shape_error = result.exception.startswith("ValueError") and any(

@@ -70,8 +70,9 @@ def reset_exercise(exercise, folder: Path) -> tuple[Path, Path]:
     missing = [name for name in exercise.writes if name not in defined_names(tree)]
     if missing:
         raise UsageError("err.reset_missing", path=str(path), names=", ".join(missing))
-    # The catalogue's file name says which bodies are the student's, whatever the file is called here.
-    updated = stub_source(original, exercise.file, only=set(exercise.writes))
+    # The catalogue's file name says which bodies are the student's, whatever the file is called here;
+    # the given code the student corrects goes back to the stub's form too.
+    updated = stub_source(original, exercise.file, only={*exercise.writes, *(name for name, _ in exercise.starts)})
     backup = write_backup(path, original)
     replace_with(path, updated)
     return path, backup

@@ -69,8 +69,8 @@ def affected_exercises(files: list[str], layout=None) -> list[str]:
     """Exercises in the changed files, and every exercise that depends on one of them. `layout`
     (grader.layout) says which file holds each class; the flat folder's files by default."""
     from grader import catalog
-    if any(Path(f).name == "functions.py" for f in files):  # every layer imports it
-        return list(catalog.ORDER)
+    if any(Path(f).name == "functions.py" for f in files):  # every layer imports it (no extra does)
+        return list(catalog.CORE)
     hit = {e.id for e in catalog.EXERCISES
            if (layout.exercise_file(e.id) if layout is not None else e.file) in files}
     grew = True

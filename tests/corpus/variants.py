@@ -131,4 +131,16 @@ VARIANTS = (
         ("affine_mnist_picture.py", "    return np.argmax(Z, axis=1)", "    return Z.argmax(axis=-1)"),
         ("affine_mnist_picture.py", "    return np.dot(x, W)", "    return x.astype(np.float32) @ W.astype(np.float32)"),),
         ("affine_mnist_picture",)),
+    # -- modular_network (an extra) -----------------------------------------------------------
+    Variant("modular_linear_rebinds_its_arrays", (
+        ("modular_network.py", "        self.W -= learning_rate * dW\n        self.b -= learning_rate * db",
+         "        self.W = self.W - learning_rate * dW\n        self.b = self.b - learning_rate * db"),
+        ("modular_network.py", "        dW = np.dot(self.x.T, grad)", "        dW = np.einsum('ni,no->io', self.x, grad)"),),
+        ("modular_network",)),
+    Variant("modular_softmax_full_jacobian", (
+        ("modular_network.py", "        return y * (grad - np.sum(grad * y, axis=-1, keepdims=True))",
+         "        jacobian = np.einsum('ni,ij->nij', y, np.eye(y.shape[-1])) - np.einsum('ni,nj->nij', y, y)\n"
+         "        return np.einsum('nij,ni->nj', jacobian, grad)"),
+        ("modular_network.py", "        return grad * self.mask", "        return np.where(self.mask, grad, 0.0)"),),
+        ("modular_network",)),
 )

@@ -389,8 +389,10 @@ def _definition(layout: Layout, qualname: str, quantity=None, own_file: str | No
     import ast
     submission = layout.root
     home = layout.homes.get(qualname.split(".")[0])
-    # An extra's classes live in its own file, which the core's search never looks at.
-    exercise_files = ([home.file] if home else []) + ([own_file] if own_file else []) + sorted(set(layout.searched))
+    # The exercise's own file first: an extra's classes live there and may share a core layer's
+    # name (modular_network's Sigmoid is not layers.py's), and a file that defines a class of its
+    # own uses that one. A name the file only imports falls through to its home.
+    exercise_files = ([own_file] if own_file else []) + ([home.file] if home else []) + sorted(set(layout.searched))
     parts = qualname.split(".")
     for file in dict.fromkeys(exercise_files):
         try:

@@ -97,3 +97,12 @@ def test_watch_regrades_an_extra_when_its_own_file_changes():
     from grader.commands.watch import affected_exercises
     assert affected_exercises(["modular_network.py"]) == ["modular_network"]
     assert "modular_network" not in affected_exercises(["functions.py"])   # it imports nothing of it
+
+
+def test_a_wrong_sigmoid_here_points_at_this_files_line_not_the_core_sigmoid(solutions_copy):
+    # modular_network's Sigmoid shares the core layer's name; the line shown is the extra's own.
+    mutate(solutions_copy, "modular_network.py", "        return grad * self.out * (1 - self.out)",
+           "        return grad * self.out")
+    sigmoid = _checks(run(solutions_copy, ["modular_network"]))["sigmoid"]
+    assert sigmoid.state is State.FAILED
+    assert (sigmoid.location[-1].file, sigmoid.location[-1].code) == ("modular_network.py", "return grad * self.out")

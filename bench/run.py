@@ -109,7 +109,7 @@ def sandbox_summary() -> str:
 def profile_check(path: Path) -> str:
     """cProfile of one `grader check solutions` (main thread: the layer checks) and of the MNIST
     exercise on its own (which a full run executes on a second thread, out of cProfile's sight)."""
-    code = ("import cProfile, pstats, io, time; from pathlib import Path; "
+    code = ("import cProfile, pstats, io, sys, time; from pathlib import Path; "
             "from grader import catalog; from grader.runner import run, _run_exercise; "
             "from grader.checks.context import Settings; from grader.session import WorkerSession; "
             "out = io.StringIO(); "
@@ -130,7 +130,7 @@ def profile_check(path: Path) -> str:
 
 
 def phases() -> list[tuple[str, float]]:
-    code = ("import json, os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from pathlib import Path; "
+    code = ("import json, os, sys; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from pathlib import Path; "
             "from grader.runner import run; r = run(Path(sys.argv[-1])); "
             "print(json.dumps([[e.exercise, e.duration] for e in r.exercises] + [['whole run', r.duration]]))")
     out = subprocess.run([sys.executable, "-c", code, str(CORE)], cwd=ROOT, capture_output=True, text=True,

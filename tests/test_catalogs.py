@@ -99,6 +99,7 @@ def test_gnu_msgfmt_accepts_the_catalog(lang, tmp_path):
     ('msgid "a"\nmsgstr "x\\"\n', "bad string"),
     ('msgstr "x"\n', "before any msgid"),
     ('msgid "a"\nmsgstr "x"\n\nmsgid "a"\nmsgstr "y"\n', "twice"),
+    ('msgid "a"\nmsgstr "x"\nmsgstr "y"\n', "a second msgstr"),      # what a bad merge leaves
     ('msgid "a"\nmsgtxt "x"\n', "cannot read"),
     ('msgid "a"\n"stray"\nmsgstr "x"\n\n"more"\n', "continues nothing"),
 ])

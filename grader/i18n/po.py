@@ -77,6 +77,8 @@ def parse(text: str, name: str = "<po>") -> tuple[dict[str, str], list[Entry]]:
         if fld == "msgid_plural":
             current.msgid_plural = value
         elif fld == "msgstr":
+            if current.msgstr:  # a second msgstr (a merge left one behind) must not win silently
+                raise PoError(f"{where}: a second msgstr for {current.msgid!r}")
             current.msgstr = [value]
         else:   # msgstr[n]
             index = int(fld[7:-1])

@@ -69,3 +69,21 @@ def test_the_book_layout_finds_the_extra_in_ch05(tmp_path):
     assert {e.exercise: e.state for e in report.exercises} == {"Sigmoid": State.PASSED,
                                                                "sigmoid_graph": State.PASSED}
     assert report.exercises[-1].file == "ch05/sigmoid_graph.py"
+
+
+def test_a_failing_node_is_shown_on_the_drawn_graph(solutions_copy):
+    # The reciprocal node's own check fails; the chain's check holds the graph, and the failing
+    # node's panel draws it, saying where the values first go wrong.
+    import io
+
+    from rich.console import Console
+
+    from grader.report import rich_report
+    mutate(solutions_copy, "sigmoid_graph.py", "        return -dout * self.out ** 2",
+           "        return dout * self.out ** 2")
+    out = io.StringIO()
+    Console(file=out, width=100, color_system=None).print(
+        rich_report.render(run(solutions_copy, ["sigmoid_graph"]), "en"))
+    text = " ".join(out.getvalue().replace("│", " ").split())
+    assert "ReciprocalLayer.backward" in text and "The Sigmoid graph (figure 5-19)" in text
+    assert "the values first go wrong at the (1/x) node of plus1" in text and "✘0.3875 (-0.3875)" in text

@@ -221,7 +221,9 @@ def _failure_panel(exercise: ExerciseResult, check: CheckResult, lang: str) -> P
             body.append(f"  {say('ui.worst', lang)} {c.where}\n", style="dim")
     if check.diagnosis is not None:
         body.append("→ " + text(check.diagnosis, lang) + "\n", style="yellow")
-    graph = graph_of(check)
+    # The check's own graph, else one another check of the exercise drew that shows a wrong value
+    # (sigmoid_graph: a node's own check fails, the chain's check holds the graph).
+    graph = graph_of(check) or next((g for g in map(graph_of, exercise.checks) if g is not None and g.wrong), None)
     if graph is not None:
         body.rstrip()
         body = Group(body, GraphView(graph, lang), Text())

@@ -109,9 +109,13 @@ def start_workers(plan: Plan, limits) -> Started:
     starts with it only where a third core lets both boot beside the parent's imports; on two
     cores it would only slow the other two down, and it is started when first needed."""
     from grader.sandbox.session import WorkerSession
+    from grader.sandbox.snapshot import SnapshotError
 
     def start():
-        return WorkerSession(plan.root, limits, import_dirs=plan.layout.import_dirs)
+        try:
+            return WorkerSession(plan.root, limits, import_dirs=plan.layout.import_dirs)
+        except SnapshotError as exc:   # the folder cannot be copied for a worker: as the run says it
+            raise SubmissionError(exc.key, **exc.params) from None
 
     started = Started()
     try:

@@ -48,25 +48,22 @@ def test_a_name_passed_on_leads_to_the_line_that_made_it():
     assert _line(source, "out") == "out = 1 // (1 + np.exp(-x))"
 
 
+# dx assigned on both sides of the one-hot / class-index branch
+BRANCHED = ("def backward(self, dout=1):\n"
+            "    if self.t.size == self.y.size:\n"
+            "        dx = self.y - self.t\n"
+            "    else:\n"
+            "        dx = self.y.copy()\n"
+            "    return dx\n")
+
+
 def test_both_sides_of_a_branch_name_no_side():
-    source = ("def backward(self, dout=1):\n"
-              "    if self.t.size == self.y.size:\n"
-              "        dx = self.y - self.t\n"
-              "    else:\n"
-              "        dx = self.y.copy()\n"
-              "    return dx\n")
-    assert _line(source, "dx") == "return dx"
+    assert _line(BRANCHED, "dx") == "return dx"
 
 
 def test_the_lines_that_ran_choose_the_side_of_a_branch():
-    source = ("def backward(self, dout=1):\n"
-              "    if self.t.size == self.y.size:\n"
-              "        dx = self.y - self.t\n"
-              "    else:\n"
-              "        dx = self.y.copy()\n"
-              "    return dx\n")
-    fn = ast.parse(source).body[0]
-    shown = {ran: source.splitlines()[line_computing(fn, "dx", set(ran)) - 1].strip()
+    fn = ast.parse(BRANCHED).body[0]
+    shown = {ran: BRANCHED.splitlines()[line_computing(fn, "dx", set(ran)) - 1].strip()
              for ran in ((2, 3, 6), (2, 5, 6))}
     assert shown == {(2, 3, 6): "dx = self.y - self.t", (2, 5, 6): "dx = self.y.copy()"}
 

@@ -163,8 +163,6 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
     """Grade in workers, with a live progress bar on a terminal."""
     from grader import plan as planning
     from grader.plan import SubmissionError
-    from grader.sandbox.policy import SandboxUnavailable
-    from grader.sandbox.snapshot import SnapshotError
 
     submission_folder(path)
     settings, budgets = settings_from(args, config), budgets_from(args, config)
@@ -190,11 +188,7 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
                               on_result=progress.exercise_done if progress else None,
                               points=config.points, files=config.files, cache=not args.no_cache,
                               plan=plan, workers=workers)
-    except SubmissionError as exc:
-        raise UsageError(exc.key, **exc.params) from None
-    except SandboxUnavailable as refused:
-        raise UsageError("err.sandbox_required", reason=refused.reason) from None
-    except SnapshotError as exc:
+    except SubmissionError as exc:   # the run's and the early workers' (grader.plan) alike
         raise UsageError(exc.key, **exc.params) from None
     finally:
         if workers is not None:

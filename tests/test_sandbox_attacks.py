@@ -66,6 +66,15 @@ def check_json(script, folder: Path, user: str, cache: Path, *extra: str, env=No
     return json.loads(done.stdout)
 
 
+def lost_points(results: Path) -> str:
+    """Each graded submission's failing checks with what the report said: a rare failure of a
+    class test then carries its own evidence."""
+    lines = []
+    for path in sorted(results.glob("*.json")):
+        for test in json.loads(path.read_text(encoding="utf-8"))["tests"]:
+            if test.get("status") != "passed":
+                lines.append(f"{path.stem}: {test['name']}: {test.get('output', '')}")
+    return "\n".join(lines)
 
 
 def hostile(folder: Path, code: str, wrong_relu: bool = False) -> Path:
@@ -280,7 +289,8 @@ if os.fork() == 0:
     with open(gradebook, newline="", encoding="utf-8") as fh:
         rows = {row["submission"]: row for row in csv.DictReader(fh)}
     assert set(rows) == {"alice", "bob", "mallory"}, rows
-    assert [rows[n]["score"] for n in ("alice", "bob", "mallory")] == ["100", "100", "100"], done.stderr
+    assert [rows[n]["score"] for n in ("alice", "bob", "mallory")] == ["100", "100", "100"], \
+        lost_points(gradebook.with_name("gradebook.results"))
     assert float(rows["alice"]["score"]) == alone["alice"] == 100
     assert float(rows["bob"]["score"]) == alone["bob"] == 100
     assert float(rows["mallory"]["score"]) == 100  # her layers are right; the attack got nowhere

@@ -58,3 +58,37 @@ def test_a_gradient_with_nan_or_inf_fails_and_an_all_zero_one_says_so():
         directional_checks(_Ctx, params, {k: np.zeros_like(v) for k, v in params.items()}, x, labels,
                            count=1, rng=np.random.default_rng(0))
     assert zero.value.diagnosis.key == "diag_all_zero"
+
+
+class _Orthogonal:
+    """An rng whose one draw is a direction the gradient is (almost) orthogonal to: a correct
+    gradient's derivative along it is as small as the differences' own rounding."""
+
+    def __init__(self, grads: dict):
+        from grader.checks.network import flatten
+        self.gradient = flatten(grads)
+
+    def standard_normal(self, size, dtype=np.float64):
+        w = np.random.default_rng(5).standard_normal(size)
+        g = self.gradient
+        return (w - (w @ g) / (g @ g) * g).astype(dtype)
+
+
+def test_a_direction_orthogonal_to_a_correct_gradient_is_not_failed_for_rounding():
+    from grader import reference
+    rng = np.random.default_rng(4)
+    params = {"W1": rng.normal(0, 0.05, (784, 50)), "b1": rng.normal(0, 0.1, 50),
+              "W2": rng.normal(0, 0.3, (50, 10)), "b2": np.zeros(10)}
+    x, labels = rng.uniform(0, 1, (100, 784)), rng.integers(0, 10, 100)
+    grads = reference_gradient(reference, params, x, labels)
+    directional_checks(_Ctx, params, grads, x, labels, count=1, rng=_Orthogonal(grads))
+
+
+def reference_gradient(reference, params: dict, x, labels) -> dict:
+    """The two-layer network's exact gradient, by backpropagation in float64."""
+    hidden = x @ params["W1"] + params["b1"]
+    active = np.maximum(hidden, 0)
+    y = reference.softmax(active @ params["W2"] + params["b2"])
+    dscore = (y - np.eye(10)[labels]) / len(labels)
+    dactive = (dscore @ params["W2"].T) * (hidden > 0)
+    return {"W1": x.T @ dactive, "b1": dactive.sum(axis=0), "W2": active.T @ dscore, "b2": dscore.sum(axis=0)}

@@ -24,14 +24,20 @@ import mmap
 import os
 from dataclasses import dataclass
 
-import numpy as np
+# numpy is imported where it is used: the parent creates the slots while starting a worker, before
+# it has imported numpy itself (see sandbox/session.py).
 
 SLOT_BYTES = 5 << 16     # 328 kB: the 784-50-10 network's 318 kB of gradients
-SLOTS = 24               # the steps in flight, and those read but not yet used
+SLOTS = 40               # the steps in flight, and those read but not yet used
+# After the slots, one page the parent writes and the worker only reads: a nonzero first byte
+# asks the worker to stop taking the steps already queued (the run has ended; see stop()).
+STOP_AT = SLOT_BYTES * SLOTS
+MEMORY_BYTES = STOP_AT + mmap.PAGESIZE
 
 
 def layout_of(arrays: dict) -> str:
     """"W1=784,50;b1=50;...": names and shapes in order, as both sides spell them."""
+    import numpy as np
     return ";".join(f"{key}={','.join(map(str, np.shape(a)))}" for key, a in arrays.items())
 
 
@@ -44,7 +50,7 @@ class Scaled:
 class GradientSlots:
     def __init__(self, fd: int):
         self.fd = fd
-        self.memory = mmap.mmap(fd, SLOT_BYTES * SLOTS)
+        self.memory = mmap.mmap(fd, MEMORY_BYTES)
 
     @classmethod
     def create(cls) -> "GradientSlots | None":
@@ -53,7 +59,7 @@ class GradientSlots:
             return None
         try:
             fd = os.memfd_create("grader-gradients", os.MFD_CLOEXEC)
-            os.ftruncate(fd, SLOT_BYTES * SLOTS)
+            os.ftruncate(fd, MEMORY_BYTES)
             return cls(fd)
         except OSError:
             return None
@@ -73,6 +79,7 @@ class GradientSlots:
         """Write `scale * array` for each array into `slot`, one after the other; {key: view} of
         what was written, or None (nothing written) unless the arrays are float64 in exactly
         the expected `layout`."""
+        import numpy as np
         if not (isinstance(slot, int) and 0 <= slot < SLOTS and isinstance(scale, float)):
             return None
         if not all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in arrays.values()):
@@ -86,10 +93,21 @@ class GradientSlots:
             offset += arr.nbytes
         return views
 
+    def stopping(self) -> bool:
+        """Whether the parent has asked that the queued steps be left untaken."""
+        return self.memory[STOP_AT] != 0
+
     # -- the parent -------------------------------------------------------------------------
+    def stop(self, on: bool) -> None:
+        """Ask the worker to skip the steps of the requests it has queued (on), or to take them
+        again (off, once no request is in flight). A worker that ignores this only makes the
+        parent wait for its replies, as before."""
+        self.memory[STOP_AT] = 1 if on else 0
+
     def take(self, slot, count: int) -> np.ndarray:
         """The first `count` float64 of `slot` as one view, valid until the worker is asked to
         write that slot again."""
+        import numpy as np
         if not isinstance(slot, int) or not 0 <= slot < SLOTS or not 0 <= 8 * count <= SLOT_BYTES:
             raise ValueError("no such slot")
         return np.frombuffer(self.memory, np.float64, count, slot * SLOT_BYTES)

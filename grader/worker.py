@@ -125,6 +125,8 @@ class Worker:
         lr, layout = msg["lr"], msg.get("layout")
         steps = []
         for idx, slot in zip(msg["idx"], msg["slots"]):
+            if self.slots is not None and self.slots.stopping():
+                break   # the run has ended: the parent reads no more of these steps
             x = images[idx] / 255.0   # uint8 -> float64 in one pass
             t = _ONE_HOT[labels[idx]]
             grads = net.gradient(x, t)

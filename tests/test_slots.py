@@ -105,3 +105,31 @@ def test_a_well_formed_reply_is_read_from_the_slot(solutions_copy):
         assert inline == {"W1": 1}
     finally:
         session.close()
+
+
+def test_queued_steps_are_skipped_once_the_parent_asks_and_taken_again_after(solutions_copy):
+    """The stop page: a run that has ended does not wait for the steps it had queued."""
+    from grader.session import WorkerSession
+    session = WorkerSession(solutions_copy)
+    try:
+        net = session.new("two_layer_net", "TwoLayerNet", 784, 50, 10)
+        params = session.getattr(net, "params")
+        x, t = session.request("mnist")
+        layout = layout_of({k: params[k] for k in ("W1", "b1", "W2", "b2")})
+        batches = np.arange(800).reshape(8, 100)
+
+        def submit():
+            session.submit("train_steps", net=net, x=x, t=t, idx=batches, lr=0.1, slots=list(range(8)),
+                           layout=layout)
+
+        session.slots.stop(True)
+        for _ in range(3):
+            submit()
+        assert [len(session.collect()[1]) for _ in range(3)] == [0, 0, 0]
+        before = session.getattr(net, "params")["W1"]
+        assert np.array_equal(before, params["W1"])   # nothing was taken
+        session.slots.stop(False)
+        submit()
+        assert len(session.collect()[1]) == 8
+    finally:
+        session.close()

@@ -14,9 +14,10 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from grader.paths import cache_dirs
+
+# numpy is imported in the functions that use it: a worker is started (shared_cache_folder) before
+# the parent has imported numpy, so that both imports run at once.
 
 FILES = {  # name -> (sha256 of the .gz, IDX magic, item count)
     "train_img": ("train-images-idx3-ubyte.gz",
@@ -67,6 +68,7 @@ _cache_dirs = cache_dirs
 
 
 def _decode(folder: Path, key: str) -> np.ndarray:
+    import numpy as np
     name, digest, magic, count = FILES[key]
     path = folder / name
     raw = path.read_bytes()
@@ -97,6 +99,7 @@ def _cache_file(folder: Path, key: str) -> Path:
 
 
 def _from_cache(key: str, verify: bool = True) -> np.ndarray | None:
+    import numpy as np
     for folder in _cache_dirs():
         path = _cache_file(folder, key)
         if path.is_file():
@@ -114,6 +117,7 @@ def _from_cache(key: str, verify: bool = True) -> np.ndarray | None:
 
 
 def _to_cache(key: str, arr: np.ndarray) -> None:
+    import numpy as np
     for folder in _cache_dirs():
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -191,6 +195,7 @@ def training_set_mapped() -> tuple[np.ndarray, np.ndarray]:
     training the moment the worker is up. Their integrity decides nothing the parent trusts: the
     test set the accuracy is measured on is always read with its checksum verified.
     """
+    import numpy as np
     images = _from_cache("train_img", verify=False)
     if images is None:
         images = _raw("train_img")
@@ -215,6 +220,7 @@ def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool
     Images are float32 in [0, 1] when `normalize`, else uint8; (N, 784) when `flatten`, else
     (N, 1, 28, 28). Labels are uint8 class indices, or float32 one-hot rows (N, 10).
     """
+    import numpy as np
     out = []
     for img_key, label_key in (("train_img", "train_label"), ("test_img", "test_label")):
         x = _raw(img_key)

@@ -17,11 +17,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import protocol
+from typing import TYPE_CHECKING
+
 from grader.sandbox import channel, processes, reaper
-from grader.protocol import Remote
 from grader.settings import Limits
-from grader.slots import GradientSlots, Scaled
+
+if TYPE_CHECKING:
+    from grader.protocol import Remote
+    from grader.slots import GradientSlots
+
+# protocol.py and slots.py need numpy, which takes a tenth of a second to import: they are
+# imported when first used, so that `grader check` starts its worker before that, and the two
+# imports of numpy (the parent's and the worker's) run side by side.
 
 # The largest honest reply is a few MB (a training step's gradients, a batch); a worker that
 # announces more is lying, and the parent must not grow to hold it.
@@ -145,6 +152,7 @@ class WorkerSession:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
+        from grader.slots import GradientSlots
         self.slots = GradientSlots.create()
         slots = (self.slots.fd,) if self.slots else ()
         try:
@@ -244,6 +252,7 @@ class WorkerSession:
         return min(limits) if limits else None
 
     def _send(self, message: dict) -> None:
+        from grader import protocol
         data = protocol.encode(message)
         try:
             self.channel.send(struct.pack(">Q", len(data)) + data)
@@ -255,6 +264,7 @@ class WorkerSession:
         while True:
             frame = self._next_frame()
             if frame is not None:
+                from grader import protocol
                 self._drain_output()
                 try:
                     return protocol.decode(frame)
@@ -308,6 +318,7 @@ class WorkerSession:
         """A train_steps reply: for each step, Scaled(view of the `size` numbers lr * grad in its
         shared slot, valid until that slot is named in a request again), or the gradients as they
         came in the reply."""
+        from grader.slots import Scaled
         if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
                 and isinstance(value[1], list) and len(value[1]) == count):
             raise self._death("the worker sent a malformed reply (train_steps)", ended=False)

@@ -143,3 +143,49 @@ def test_a_changed_file_is_parsed_again(tmp_path):
     assert [n.targets[0].id for n in source.parse(path).body] == ["a"]
     path.write_bytes(b"a = 1\nbb = 2\n")
     assert [n.targets[0].id for n in source.parse(path).body] == ["a", "bb"]
+
+
+
+def _operators_counted(text: str) -> int:
+    """What _too_complex counts, summed over every statement of the text."""
+    import io
+    import keyword
+    import tokenize
+    total = 0
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.OP:
+            total += tok.string not in (",", ")", "]", "}")
+        elif tok.type == tokenize.NAME:
+            total += keyword.iskeyword(tok.string)
+        elif tok.type == tokenize.STRING and "f" in tok.string.split("'")[0].split('"')[0].lower():
+            total += sum(tok.string.count(c) for c in "+-*/%@&|^~<>.([{:=!") + len(tok.string.split())
+    return total
+
+
+GLUED = [
+    "x = not(a)and(b)or(c)is(d)in(e)\n",
+    'y = f"a"f"b"+f"{c} d e"f\'{g}\'\n',
+    "z = lambda:(yield)if(a)else(b)\n",
+    'w = f"""\n  {a}  +  {b}\n"""\n',
+    "v = a@b|c&d^e<<f>>g//h**i%j\n",
+]
+
+
+@pytest.mark.parametrize("path", sorted(SOLUTIONS.glob("*.py")) + sorted(SOLUTIONS.parent.glob("exercises/*.py")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_quick_bound_is_above_what_tokenizing_counts_in_real_files(path):
+    text = path.read_text(encoding="utf-8")
+    assert _operators_counted(text) <= source._operators_at_most(text)
+
+
+@pytest.mark.parametrize("text", GLUED)
+def test_the_quick_bound_holds_where_words_and_strings_are_glued_together(text):
+    assert _operators_counted(text) <= source._operators_at_most(text)
+
+
+def test_a_file_under_the_quick_bound_is_never_tokenized(tmp_path, monkeypatch):
+    import tokenize
+    def refuse(*args, **kwargs):
+        raise AssertionError("tokenized")
+    monkeypatch.setattr(tokenize, "generate_tokens", refuse)
+    assert source._too_complex((SOLUTIONS / "layers.py").read_text(encoding="utf-8")) is None

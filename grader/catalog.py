@@ -133,7 +133,7 @@ EXERCISES: tuple[Exercise, ...] = (
         _t("title.train_neuralnet"),
         _checks(("accuracy", 18)),
         depends_on=("TwoLayerNet",),
-        hints=(_t("hint.train_neuralnet.1"), _t("hint.train_neuralnet.2")),
+        hints=(_t("hint.train_neuralnet.1"), _t("hint.train_neuralnet.2"), _t("hint.train_neuralnet.3")),
         section="5.7.4"),
     # -- extras: outside the default 100 points, graded once written or named --------------------
     Exercise(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader.messages import say
 from grader.plots_picture import draw_picture, picture_notes
+from grader.verdicts import stored_array
 from grader.results import Report
 
 # Fonts known to carry each script, most common first (Linux packages, then macOS and Windows).
@@ -175,8 +176,8 @@ def _draw(plt, notes: dict, folder: Path, words: dict[str, str]) -> list[Path]:
     plt.close(fig)
     written.append(path)
 
-    W1 = notes.get("W1")
-    if W1 is not None and W1.shape[0] == 784:
+    W1 = stored_array(notes["W1"]) if "W1" in notes else None
+    if W1 is not None and W1.ndim == 2 and W1.shape[0] == 784:
         units = W1.shape[1]
         cols = 10
         rows = (units + cols - 1) // cols

@@ -2,13 +2,15 @@
 pictures (each the mean image of one digit) and Z = X·W as a heat map, one row per image.
 
 The arrays are the student's, as the check recorded them; the labels of the 20 images come from
-the grader's own copy of MNIST. In a stored verdict they come back as lists, hence np.asarray.
+the grader's own copy of MNIST. From a stored verdict they come back packed (verdicts.stored_array).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+
+from grader.verdicts import stored_array
 
 W_FILE = "affine_mnist_W.png"
 Z_FILE = "affine_mnist_Z.png"
@@ -25,7 +27,7 @@ def picture_notes(report) -> dict | None:
 def draw_picture(plt, notes: dict, folder: Path, words: dict[str, str]) -> list[Path]:
     """The PNG files written: W when it is (784, 10), Z when it has ten columns."""
     written = []
-    W = np.asarray(notes["W"], dtype=np.float64) if "W" in notes else None
+    W = stored_array(notes["W"]).astype(np.float64) if "W" in notes else None
     if W is not None and W.shape == (784, 10):
         fig, axes = plt.subplots(1, 10, figsize=(11, 1.7))
         # One grey scale for all ten: the digits' brightness can be compared with each other.
@@ -36,7 +38,7 @@ def draw_picture(plt, notes: dict, folder: Path, words: dict[str, str]) -> list[
             ax.axis("off")
         fig.suptitle(words["picture_W_title"], y=1.05)
         written.append(_save(plt, fig, folder / W_FILE))
-    Z = np.asarray(notes["Z"], dtype=np.float64) if "Z" in notes else None
+    Z = stored_array(notes["Z"]).astype(np.float64) if "Z" in notes else None
     if Z is not None and Z.ndim == 2 and Z.shape[1] == 10 and Z.shape[0] > 0:
         rows = Z.shape[0]
         fig, ax = plt.subplots(figsize=(5.5, 1.5 + 0.3 * rows))

@@ -142,3 +142,34 @@ def test_a_private_cache_folder_still_serves_the_workers(solutions_copy, tmp_pat
     report = check(solutions_copy, private, "train_neuralnet")
     assert report["score"] == report["max_score"], [t["output"] for t in report["tests"]]
     assert (private / "verdicts").stat().st_mode & 0o077 == 0
+
+
+def _training_result(W1) -> "ExerciseResult":
+    from grader.results import CheckResult, ExerciseResult, State
+    check = CheckResult(exercise="train_neuralnet", check="accuracy", state=State.PASSED, max_score=18.0,
+                        extra={"curve": [(0, 0.1), (100, 0.8)], "W1": W1, "picture": {"Z": W1[:20, :10]}})
+    return ExerciseResult(exercise="train_neuralnet", file="two_layer_net.py", checks=(check,))
+
+
+def test_a_large_array_is_stored_as_its_bytes_and_comes_back_the_same():
+    import numpy as np
+
+    from grader.verdicts import decode, encode, stored_array
+    W1 = np.random.default_rng(0).standard_normal((784, 50)).astype(np.float32)
+    body = encode(_training_result(W1))
+    assert len(json.dumps(body)) < 250_000          # 39,200 numbers as a list made 0.9 MB
+    extra = decode(body).checks[0].extra
+    back = stored_array(extra["W1"])
+    assert back.dtype == np.float32 and np.array_equal(back, W1)
+    assert np.array_equal(stored_array(extra["picture"]["Z"]), W1[:20, :10])   # small: a list
+    assert stored_array([[1, 2], [3, 4]]).shape == (2, 2)
+
+
+def test_a_stored_training_verdict_keeps_its_picture_of_W1(solutions_copy, cache):
+    from grader import verdicts
+    check(solutions_copy, cache, "MulLayer", "TwoLayerNet", "train_neuralnet")
+    stored = [json.loads(p.read_text(encoding="utf-8")) for p in (cache / "verdicts").glob("*/*.json")]
+    (training,) = [s for s in stored if s["result"]["exercise"] == "train_neuralnet"]
+    W1 = verdicts.stored_array(training["result"]["checks"][0]["extra"]["W1"])
+    assert W1.shape == (784, 50)
+    assert "train_neuralnet" in reused(check(solutions_copy, cache, "MulLayer", "TwoLayerNet", "train_neuralnet"))

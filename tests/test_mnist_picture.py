@@ -57,7 +57,8 @@ def test_a_wrong_pipeline_is_blamed_on_its_line(solutions_copy):
 
 
 def test_plot_draws_W_and_Z_also_from_a_stored_verdict(tmp_path):
-    """--plot: ten 28x28 mean images and a 20x10 heat map; a stored verdict holds them as lists."""
+    """--plot: ten 28x28 mean images and a 20x10 heat map; a stored verdict holds W packed, Z (200
+    numbers) as a list."""
     pytest.importorskip("matplotlib")
     from grader import plots, verdicts
     from grader.results import CheckResult, ExerciseResult, Report
@@ -67,12 +68,31 @@ def test_plot_draws_W_and_Z_also_from_a_stored_verdict(tmp_path):
     result = ExerciseResult(EXERCISE, "affine_mnist_picture.py",
                             (CheckResult(EXERCISE, "on_mnist", State.FAILED, 0.0, extra={"picture": picture}),))
     stored = verdicts.decode(verdicts.encode(result))
-    assert isinstance(stored.checks[0].extra["picture"]["W"], list)
+    assert "packed" in stored.checks[0].extra["picture"]["W"]
+    assert isinstance(stored.checks[0].extra["picture"]["Z"], list)
     for folder, exercise in ((tmp_path / "fresh", result), (tmp_path / "stored", stored)):
         report = Report(submission="s", exercises=(exercise,), seed=0, duration=1.0)
         files = plots.write_plots(report, folder, "en")
         assert [f.name for f in files] == ["affine_mnist_W.png", "affine_mnist_Z.png"]
         assert all(f.stat().st_size > 1000 for f in files)
+
+
+def test_plot_draws_W1_also_from_a_stored_training_verdict(tmp_path):
+    """The MNIST run's W1 came back from the verdict store as a list, and --plot failed on it."""
+    pytest.importorskip("matplotlib")
+    from grader import plots, verdicts
+    from grader.results import CheckResult, ExerciseResult, Report
+    W1 = np.random.default_rng(1).standard_normal((784, 50)).astype(np.float32)
+    notes = {"curve": [(0, 0.1), (100, 0.85), (200, 0.9)], "losses": [(0, 2.3), (100, 0.5), (200, 0.3)],
+             "loss_images": 2000, "iterations": 200, "test_accuracy": 0.9, "target": 0.94, "W1": W1}
+    result = ExerciseResult("train_neuralnet", "two_layer_net.py",
+                            (CheckResult("train_neuralnet", "accuracy", State.PASSED, 18.0, extra=notes),))
+    stored = verdicts.decode(verdicts.encode(result))
+    for folder, exercise in ((tmp_path / "fresh", result), (tmp_path / "stored", stored)):
+        report = Report(submission="s", exercises=(exercise,), seed=0, duration=1.0)
+        files = plots.write_plots(report, folder, "en")
+        assert [f.name for f in files] == ["learning_curve.png", "W1.png"]
+    assert (tmp_path / "fresh" / "W1.png").read_bytes() == (tmp_path / "stored" / "W1.png").read_bytes()
 
 
 def test_plot_leaves_out_a_W_of_the_wrong_shape(tmp_path):

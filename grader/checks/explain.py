@@ -27,6 +27,8 @@ _HINT_FOR = {
     "diag_graph_without_dout": ("sigmoid_graph", 3),
     "diag_dx_after_update": ("modular_network", 2), "diag_no_update": ("modular_network", 2),
     "diag_softmax_elementwise": ("modular_network", 4),
+    "diag_network_forward_chain": ("modular_network", 3), "diag_train_step_layer": ("modular_network", 3),
+    "diag_train_step_loss": ("modular_network", 3),
 }
 # numpy's words for operands whose shapes do not fit a product
 _SHAPE_ERRORS = ("not aligned", "mismatch in its core dimension", "could not be broadcast")

@@ -161,7 +161,58 @@ def xor(ctx: CheckContext) -> None:
     answers = (out > 0.5).astype(int)
     ctx.notes["xor"] = {"outputs": [float(v) for v in out], "first_loss": float(np.asarray(first).reshape(-1)[0])}
     if not np.all(np.isfinite(out)) or list(answers) != [0, 1, 1, 0]:
-        ctx.current = "Network.train_step"
+        method, quantity, why = _wiring(ctx, module) or ("Network.train_step", None, None)
+        ctx.current = method
+        # `quantity`: the report shows the line that last set it (x in forward, grad in train_step).
+        where = {"quantity": quantity} if quantity else {}
         raise CheckFailed(Message("xor_not_learnt", {"method": "Network.train_step", "steps": XOR_STEPS,
-                                                     "rate": XOR_RATE}),
-                          Comparison("out", "[0, 1, 1, 0] (rounded)", preview(out)))
+                                                     "rate": XOR_RATE, **where}),
+                          Comparison("out", "[0, 1, 1, 0] (rounded)", preview(out)), why)
+
+
+_CLASSES = ("Linear", "Sigmoid", "Linear", "Sigmoid")
+
+
+def _wiring(ctx: CheckContext, module: str) -> tuple[str, str, Message] | None:
+    """Where a Network that did not learn XOR is wired otherwise than its own modules say:
+    (method, the variable that carries the mismatch, why), or None when it is wired as they say (then the modules or the numbers are to
+    blame, not the Network).
+
+    The evidence is the student's own modules, never our idea of them: a second set, given the
+    same starting weights, is chained forward by hand, then stepped by hand (the loss, its
+    backward, then every module's backward from the last). The Network's forward and one
+    train_step must give exactly that."""
+    def build():
+        return [ctx.new(module, cls, *sizes) for cls, sizes in zip(_CLASSES, ((2, XOR_HIDDEN), (), (XOR_HIDDEN, 1), ()))]
+
+    try:
+        modules, by_hand = build(), build()
+        loss_module, hand_loss = ctx.new(module, "MSELoss"), ctx.new(module, "MSELoss")
+        network = ctx.new(module, "Network", modules, loss_module)
+        for i in (0, 2):
+            for name in ("W", "b"):
+                start = as_array(ctx.attribute(modules[i], f"Linear.{name}"), "Linear.__init__", name)
+                ctx.session.assign(ctx.attribute(by_hand[i], f"Linear.{name}", keep=True), start)
+        out = as_array(ctx.call(network, "Network.forward", XOR_X), "Network.forward", "out")
+        chained = XOR_X
+        for ref, cls in zip(by_hand, _CLASSES):
+            chained = ctx.call(ref, f"{cls}.forward", chained)
+        if not _close(out, np.asarray(chained, dtype=float)):
+            return "Network.forward", "x", Message("diag_network_forward_chain", {})
+        loss = ctx.call(hand_loss, "MSELoss.forward", chained, XOR_T)
+        grad = ctx.call(hand_loss, "MSELoss.backward")
+        for ref, cls in reversed(list(zip(by_hand, _CLASSES))):
+            grad = ctx.call(ref, f"{cls}.backward", grad, XOR_RATE)
+        returned = ctx.call(network, "Network.train_step", XOR_X, XOR_T, XOR_RATE)
+        for i, layer in ((2, 2), (0, 1)):     # from the last, where the gradient enters
+            for name in ("W", "b"):
+                got = as_array(ctx.attribute(modules[i], f"Linear.{name}"), "Network.train_step", name)
+                want = as_array(ctx.attribute(by_hand[i], f"Linear.{name}"), "Linear.backward", name)
+                if not _close(got, want):
+                    return "Network.train_step", "grad", Message("diag_train_step_layer",
+                                                                 {"layer": layer, "quantity": name})
+        if not _close(np.asarray(returned, dtype=float).reshape(-1), np.asarray(loss, dtype=float).reshape(-1)):
+            return "Network.train_step", "loss", Message("diag_train_step_loss", {})
+    except Exception:   # the modules themselves fail here: their own checks say so
+        return None
+    return None

@@ -438,7 +438,8 @@ BUGS = (
         "        self.W -= learning_rate * dW",
         "        self.W += learning_rate * dW",
         "modular_network", ("Linear.backward", "W", "sign", "self.W += learning_rate * dW"), ("Affine",),
-        not_says=("did not change",)),
+        # XOR fails too, but the Network is wired as its modules say: no word about the wiring
+        not_says=("did not change", "does not take the step its own modules")),
     Bug("modular_mse_not_averaged", "modular_network.py",
         "        return 2 * (self.y - self.t) / self.y.size",
         "        return 2 * (self.y - self.t)",
@@ -450,4 +451,16 @@ BUGS = (
         "        for module in reversed(self.modules):",
         "        for module in self.modules:",
         "modular_network", ("xor", "Network.train_step"), ("Relu", "Sigmoid")),
+    # Wired wrong with right modules: nothing raises, XOR is not learnt, and the step taken by
+    # hand with the student's own modules shows where the Network departs from them.
+    Bug("modular_train_step_loss_as_gradient", "modular_network.py",
+        "        grad = self.loss.backward()",
+        "        grad = loss",
+        "modular_network", ("xor", "does not take the step its own modules take by hand", "Linear 2's W"),
+        ("Relu", "Sigmoid")),
+    Bug("modular_train_step_ascends", "modular_network.py",
+        "            grad = module.backward(grad, learning_rate)",
+        "            grad = module.backward(grad, -learning_rate)",
+        "modular_network", ("xor", "does not take the step its own modules take by hand", "Linear 2's W"),
+        ("Relu", "Sigmoid")),
 )

@@ -320,7 +320,9 @@ def _run_check(exercise_id: str, spec, ctx: CheckContext, layout: Layout) -> Che
     try:
         check(ctx)
     except CheckFailed as failure:
-        method = str(failure.message.params.get("method") or ctx.current)
+        # "at": the method whose line to show, where it is not the one the sentence names
+        params = failure.message.params
+        method = str(params.get("at") or params.get("method") or ctx.current)
         return CheckResult(**base, state=State.FAILED, message=failure.message,
                            comparison=failure.comparison, diagnosis=failure.diagnosis,
                            location=_definition(layout, method, failure.message.params.get("quantity"),

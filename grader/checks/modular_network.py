@@ -163,8 +163,9 @@ def xor(ctx: CheckContext) -> None:
     if not np.all(np.isfinite(out)) or list(answers) != [0, 1, 1, 0]:
         method, quantity, why = _wiring(ctx, module) or ("Network.train_step", None, None)
         ctx.current = method
-        # `quantity`: the report shows the line that last set it (x in forward, grad in train_step).
-        where = {"quantity": quantity} if quantity else {}
+        # The report shows a line of `method`: what forward returns, or in train_step the line
+        # that last set `quantity`.
+        where = {"at": method, **({"quantity": quantity} if quantity else {})}
         raise CheckFailed(Message("xor_not_learnt", {"method": "Network.train_step", "steps": XOR_STEPS,
                                                      "rate": XOR_RATE, **where}),
                           Comparison("out", "[0, 1, 1, 0] (rounded)", preview(out)), why)
@@ -198,7 +199,7 @@ def _wiring(ctx: CheckContext, module: str) -> tuple[str, str, Message] | None:
         for ref, cls in zip(by_hand, _CLASSES):
             chained = ctx.call(ref, f"{cls}.forward", chained)
         if not _close(out, np.asarray(chained, dtype=float)):
-            return "Network.forward", "x", Message("diag_network_forward_chain", {})
+            return "Network.forward", None, Message("diag_network_forward_chain", {})
         loss = ctx.call(hand_loss, "MSELoss.forward", chained, XOR_T)
         grad = ctx.call(hand_loss, "MSELoss.backward")
         for ref, cls in reversed(list(zip(by_hand, _CLASSES))):

@@ -230,6 +230,18 @@ def _operators_at_most(text: str) -> int:
     return punctuation + keywords + len(text.split()) + 2 * quotes + 1
 
 
+def operators_in(tok: tokenize.TokenInfo) -> int:
+    """What one token adds to its statement's count of operators."""
+    if tok.type == tokenize.OP:
+        return tok.string not in (",", ")", "]", "}")
+    if tok.type == tokenize.NAME:
+        return keyword.iskeyword(tok.string)
+    if tok.type == tokenize.STRING and "f" in tok.string.split("'")[0].split('"')[0].lower():
+        # Before 3.12 an f-string is one token; the expressions inside it are parsed too.
+        return sum(tok.string.count(c) for c in "+-*/%@&|^~<>.([{:=!") + len(tok.string.split())
+    return 0
+
+
 def _too_complex(text: str) -> int | None:
     """The first line of a statement with more than MAX_OPERATORS operators, or None.
 
@@ -244,13 +256,7 @@ def _too_complex(text: str) -> int | None:
                 continue
             if start is None and tok.type not in _LAYOUT:
                 start = tok.start[0]
-            if tok.type == tokenize.OP:
-                count += tok.string not in (",", ")", "]", "}")
-            elif tok.type == tokenize.NAME:
-                count += keyword.iskeyword(tok.string)
-            elif tok.type == tokenize.STRING and "f" in tok.string.split("'")[0].split('"')[0].lower():
-                # Before 3.12 an f-string is one token; the expressions inside it are parsed too.
-                count += sum(tok.string.count(c) for c in "+-*/%@&|^~<>.([{:=!") + len(tok.string.split())
+            count += operators_in(tok)
             if count > MAX_OPERATORS:
                 return start
     except tokenize.TokenError as exc:   # ("EOF in multi-line statement", (line, column))

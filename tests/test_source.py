@@ -149,17 +149,8 @@ def test_a_changed_file_is_parsed_again(tmp_path):
 def _operators_counted(text: str) -> int:
     """What _too_complex counts, summed over every statement of the text."""
     import io
-    import keyword
     import tokenize
-    total = 0
-    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-        if tok.type == tokenize.OP:
-            total += tok.string not in (",", ")", "]", "}")
-        elif tok.type == tokenize.NAME:
-            total += keyword.iskeyword(tok.string)
-        elif tok.type == tokenize.STRING and "f" in tok.string.split("'")[0].split('"')[0].lower():
-            total += sum(tok.string.count(c) for c in "+-*/%@&|^~<>.([{:=!") + len(tok.string.split())
-    return total
+    return sum(source.operators_in(tok) for tok in tokenize.generate_tokens(io.StringIO(text).readline))
 
 
 GLUED = [

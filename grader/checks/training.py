@@ -203,13 +203,14 @@ class _Evaluator:
         Scored LOSS_IMAGES at a time, so that a measurement the run no longer needs (it ended
         while this one was under way) stops within a few milliseconds instead of finishing."""
         x_test, t_test = self.test_set.result()
+        p32 = _float32(params)
         right, done, loss = 0, 0, math.nan
         for upto, margin in STAGES + ((len(t_test), None),):
             while done < upto:
                 if self.closing.is_set():
                     raise _RunEnded()
                 end = min(upto, done + LOSS_IMAGES)
-                scores = _scores(params, x_test[done:end])
+                scores = _scores(p32, x_test[done:end])
                 right += _correct(scores, t_test[done:end])
                 if done == 0:
                     loss = _loss(scores, params, x_test[:end], t_test[:end])
@@ -221,7 +222,7 @@ class _Evaluator:
     def whole(self, params: dict) -> tuple[float, float]:
         """(the whole test set's accuracy, the loss on its first LOSS_IMAGES) at `params`, now."""
         x_test, t_test = self.test_set.result()
-        scores = _scores(params, x_test)
+        scores = _scores(_float32(params), x_test)
         loss = _loss(None if scores is None else scores[:LOSS_IMAGES], params, x_test[:LOSS_IMAGES],
                      t_test[:LOSS_IMAGES])
         return _correct(scores, t_test) / len(t_test), loss
@@ -253,13 +254,16 @@ def _record(results, curve: list, losses: list, target: float, ctx: CheckContext
     return None
 
 
-def _scores(params: dict, x: np.ndarray) -> np.ndarray | None:
-    """The network's scores for the images, in float32; None when a parameter is NaN or inf."""
+def _float32(params: dict) -> dict | None:
+    """The parameters in float32, once per measurement; None when one is NaN or inf."""
     # float32 is plenty to pick the arg-max, and twice as fast on the 10,000 test images.
     p32 = {k: v.astype(np.float32) for k, v in params.items()}
-    if not all(np.all(np.isfinite(v)) for v in p32.values()):
-        return None
-    return reference.two_layer_predict(p32, x)
+    return p32 if all(np.all(np.isfinite(v)) for v in p32.values()) else None
+
+
+def _scores(p32: dict | None, x: np.ndarray) -> np.ndarray | None:
+    """The network's scores for the images (None without finite parameters)."""
+    return None if p32 is None else reference.two_layer_predict(p32, x)
 
 
 def _correct(scores: np.ndarray | None, labels: np.ndarray) -> int:

@@ -14,6 +14,7 @@ from grader import stamp
 from grader.config import Config, parse
 from grader.settings import Budgets
 from tests.conftest import ROOT, SOLUTIONS, copy_submission, mutate
+from tests.process_support import alive, tree
 
 BROKEN = ("            dx = (self.y - self.t) / batch_size", "            dx = self.y - self.t")
 
@@ -82,11 +83,15 @@ def test_an_interrupted_run_keeps_what_it_finished(tmp_path):
     while not (results / "a.json").exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1)  # b's check is under way
+    started = tree(proc.pid)   # grade, its checks (forked or not) and their workers
+    assert len(started) >= 3
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "run the same command again" in err
     assert not output.exists()  # no gradebook from half a class
+    time.sleep(0.5)
+    assert not [pid for pid in started if alive(pid)], "a process of the interrupted run is still running"
     assert not checks_of(course), "a check of the interrupted run is still running"
     assert sorted(p.stem for p in results.glob("*.json")) == ["a"]
     assert json.loads((results / "a.json").read_text(encoding="utf-8"))["extra_data"]["grade"]["complete"]

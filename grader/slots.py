@@ -28,7 +28,7 @@ from dataclasses import dataclass
 # it has imported numpy itself (see sandbox/session.py).
 
 SLOT_BYTES = 5 << 16     # 328 kB: the 784-50-10 network's 318 kB of gradients
-SLOTS = 40               # the steps in flight, and those read but not yet used
+SLOTS = 96               # the steps in flight, and those read but not yet used
 # After the slots, one page the parent writes and the worker only reads: a nonzero first byte
 # asks the worker to stop taking the steps already queued (the run has ended; see stop()).
 STOP_AT = SLOT_BYTES * SLOTS

@@ -16,16 +16,20 @@ from grader.checks.context import CheckContext
 from grader.checks.network import KEYS, directional_checks, flatten, gradient_dict, unflatten
 from grader.slots import SLOTS, Scaled
 
-# The worker takes a few steps per request, so that a message's fixed costs (framing, a wake-up
-# on each side) are paid once per STEPS_PER_REQUEST steps, and always has the next request queued
-# while the parent checks and mirrors the last one.
-STEPS_PER_REQUEST = 8
+# The worker takes several steps per request, so that a request's fixed costs (framing, JSON, a
+# wake-up on each side, the parent's bookkeeping: about 1 ms of the parent's CPU, measured) are
+# paid once per STEPS_PER_REQUEST steps. The parent's CPU over an MNIST run, 6 runs each: 0.40-0.54 s
+# with 8 per request, 0.34-0.43 s with 16, 0.28-0.35 s with 32. With several jobs that CPU is the
+# other jobs' training time. The price: the parent learns of a step up to 31 steps (about 30 ms)
+# after the worker took it, so the run ends that much later at most.
+STEPS_PER_REQUEST = 32
 # Queued requests are the worker's reserve while the parent is busy elsewhere: a spot check takes
 # 3 ms alone but up to 50 ms while the parent's other threads (the layer checks, the accuracy
-# measurements) hold the interpreter, measured. With two queued the worker waited 0.13-0.18 s per
-# MNIST run for its next request; with four (about 35 ms of steps), 0.09-0.14 s. The steps queued
-# when the run ends cost nothing: the worker is asked to skip them (close()).
-REQUESTS_IN_FLIGHT = 4
+# measurements) hold the interpreter, measured. Two requests keep 32 steps (about 30 ms) queued
+# beyond the one the worker is taking, as four of eight did (with two of eight the worker waited
+# 0.13-0.18 s per MNIST run for its next request; with four, 0.09-0.14 s). The steps queued when
+# the run ends cost nothing: the worker is asked to skip them (close()).
+REQUESTS_IN_FLIGHT = 2
 # The slots of the requests in flight and of the steps read but not yet used are all different:
 # the parent is done with a slot before the worker is asked to reuse it.
 assert STEPS_PER_REQUEST * (REQUESTS_IN_FLIGHT + 1) <= SLOTS

@@ -37,6 +37,12 @@ class SubmissionError(Exception):
 
 
 def validate_submission(path: Path, files: dict | None = None) -> Path:
+    validated_layout(path, files)
+    return path.resolve()
+
+
+def validated_layout(path: Path, files: dict | None = None) -> Layout:
+    """The submission's layout, or SubmissionError when there is nothing to grade there."""
     if not path.exists():
         raise SubmissionError("err.no_folder", path=str(path))
     if not path.is_dir():
@@ -44,7 +50,7 @@ def validate_submission(path: Path, files: dict | None = None) -> Path:
     layout = detect(path, files)
     if not any(h.found or (layout.root / h.file).is_file() for h in layout.homes.values()):
         raise SubmissionError("err.no_files", path=str(path), files=", ".join(SUBMISSION_FILES))
-    return path.resolve()
+    return layout
 
 
 @dataclass
@@ -64,7 +70,7 @@ class Plan:
 
 def make(submission: Path, exercise_ids, settings, budgets, points=None, files=None,
          cache: bool = False) -> Plan:
-    layout = detect(validate_submission(Path(submission), files), files)
+    layout = validated_layout(Path(submission), files)
     selected = selection.selected(layout, exercise_ids)
     keys = verdicts.keys_for(layout, selected, settings, budgets, points) if cache else {}
     reused = {e: r for e, r in ((e, verdicts.load(k)) for e, k in keys.items()) if r is not None}

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from grader.commands.common import (EXIT_FAILED, EXIT_PASSED, UsageError, add_language_option,
-                                    default_submission, submission_folder, tr, writable_file,
+                                    default_submission, tr, writable_file,
                                     writable_folder, written)
 
 
@@ -164,7 +164,6 @@ def _grade(path: Path, ids: list, args, config, lang: str, preload=None):
     from grader import plan as planning
     from grader.plan import SubmissionError
 
-    submission_folder(path)
     settings, budgets = settings_from(args, config), budgets_from(args, config)
     workers = None
     try:

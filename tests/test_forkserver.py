@@ -125,3 +125,11 @@ def test_grade_gives_the_same_gradebook_with_and_without_the_fork_server(tmp_pat
     assert gradebooks[0] == gradebooks[1]
     scores = {row[0]: float(row[1]) for row in gradebooks[0][1:]}
     assert scores["alice"] == 100 and 0 < scores["bob"] < 100 and scores["carol"] == 0
+
+
+def test_a_server_that_died_before_its_first_check_starts_none(tmp_path, server):
+    os.kill(server._proc.pid, signal.SIGKILL)
+    server._proc.wait()
+    started = time.monotonic()
+    assert server.start(_check_argv(tmp_path, tmp_path / "out.json"), tmp_path / "err") is None
+    assert time.monotonic() - started < 10   # grade then spawns the check instead of waiting

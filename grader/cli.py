@@ -137,6 +137,22 @@ def _private_memory() -> None:
             pass
 
 
+def run() -> None:
+    """The `grader` command: main(), then an exit that skips the interpreter's teardown of every
+    module (25-35 ms after a check, measured; os._exit takes under 10). Nothing is left for it to
+    do: every file the grader writes is closed where it is written, the workers and the fork
+    server are ended by the commands themselves, and the one atexit handler registered (logging's
+    shutdown) has no handler to flush, as the grader configures none. Output still buffered is
+    flushed first."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed or broken pipe: nothing more can be said
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     _quiet_blas_threads()
     _private_memory()

@@ -64,15 +64,21 @@ def _wait_for(condition, seconds=60):
         time.sleep(0.05)
 
 
-def test_a_forked_check_grades_as_a_new_interpreter_does(tmp_path, server):
+@pytest.mark.parametrize("broken", [False, True], ids=["correct", "broken"])
+def test_a_forked_check_grades_as_a_new_interpreter_does(tmp_path, server, broken):
+    """The correct one trains MNIST: its measurements score the test set the server loaded."""
     folder = copy_submission(SOLUTIONS, tmp_path / "submission")
-    mutate(folder, "layers.py", *BROKEN)
+    if broken:
+        mutate(folder, "layers.py", *BROKEN)
     forked = server.start(_check_argv(folder, tmp_path / "forked.json"), tmp_path / "forked.stderr")
-    assert forked is not None and forked.wait(300) == 1   # 1: graded, not everything passed
+    assert forked is not None and forked.wait(300) == int(broken)   # 1: graded, not everything passed
     spawned = check_processes.spawn(_check_argv(folder, tmp_path / "spawned.json"), check_environment(1),
                                     tmp_path / "spawned.stderr")
-    assert spawned.wait(300) == 1
-    assert _report(tmp_path / "forked.json") == _report(tmp_path / "spawned.json")
+    assert spawned.wait(300) == int(broken)
+    forked_report, spawned_report = _report(tmp_path / "forked.json"), _report(tmp_path / "spawned.json")
+    assert forked_report == spawned_report
+    if not broken:
+        assert float(forked_report["score"]) == 100
 
 
 def test_a_forked_check_is_a_session_of_its_own_and_holds_none_of_the_servers_pipes(tmp_path, server):

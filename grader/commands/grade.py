@@ -2,7 +2,7 @@
 
 Each subfolder is graded by its own `grader check` process (so one hostile submission cannot
 reach another, nor the gradebook), under a wall-clock cap, N at a time. On Linux the processes are
-forked from a fork server that has imported the grader once (grader/forkserver.py; about 0.3 s of
+forked from a fork server that has imported the grader once (grader/forkserver.py; about 0.4 s of
 CPU saved per submission, measured), elsewhere started as new interpreters. Every submission's
 results.json lands beside the CSV in `<name>.results/`, stamped with what it was graded under
 (grader/stamp.py); the CSV is written to a temporary file and renamed, so an interrupted run

@@ -36,7 +36,6 @@ class Forked:
     def __init__(self):
         self.pid: int | None = None
         self.returncode: int | None = None
-        self.error = ""
         self._started = threading.Event()
         self._ended = threading.Event()
 
@@ -105,10 +104,9 @@ class ForkServer:
                 with self._lock:
                     self._pending.pop(message["id"], None)
                 forked._ends(int(message["status"]))
-            elif "error" in message:
+            elif "error" in message:   # not forked: the caller spawns it
                 with self._lock:
                     self._pending.pop(message["id"], None)
-                forked.error = str(message["error"])
                 forked._started.set()
         with self._lock:
             self._lost()
@@ -126,8 +124,8 @@ class ForkServer:
         self._pending.clear()
 
     def close(self) -> None:
-        """No more checks: the server ends once its stdin closes (checks under way are the caller's
-        to wait for or to kill)."""
+        """No more checks: the server ends once its stdin closes. A check still under way then has
+        nobody to reap it and is ended (_lost); grade closes the server only after its checks."""
         with self._lock:
             self.gone = True
         try:

@@ -114,6 +114,7 @@ def _start(request: dict, requests: int, replies: int, running: dict):
 
 def _run_check(argv: list, stderr_path: str, inherited: list) -> None:
     """In the child: become what `python -m grader check ...` would be, run, and exit."""
+    from grader.cli import leave, main
     code = 70
     try:
         os.setsid()   # a session of its own, as grade's processes.popen_options() gives
@@ -126,7 +127,6 @@ def _run_check(argv: list, stderr_path: str, inherited: list) -> None:
         os.close(devnull)
         os.close(error)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        from grader.cli import main
         code = main(argv)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -134,12 +134,7 @@ def _run_check(argv: list, stderr_path: str, inherited: list) -> None:
         import traceback
         traceback.print_exc()
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        os._exit(code)
+        leave(code)
 
 
 def _say(fd: int, **fields) -> None:

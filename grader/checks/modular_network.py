@@ -176,8 +176,8 @@ _CLASSES = ("Linear", "Sigmoid", "Linear", "Sigmoid")
 
 def _wiring(ctx: CheckContext, module: str) -> tuple[str, str, Message] | None:
     """Where a Network that did not learn XOR is wired otherwise than its own modules say:
-    (method, the variable that carries the mismatch, why), or None when it is wired as they say (then the modules or the numbers are to
-    blame, not the Network).
+    (method, the variable that carries the mismatch, why), or None when it is wired as they say
+    (then the modules or the numbers are to blame, not the Network).
 
     The evidence is the student's own modules, never our idea of them: a second set, given the
     same starting weights, is chained forward by hand, then stepped by hand (the loss, its

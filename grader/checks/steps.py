@@ -26,9 +26,9 @@ STEPS_PER_REQUEST = 32
 # Queued requests are the worker's reserve while the parent is busy elsewhere: a spot check takes
 # 3 ms alone but up to 50 ms while the parent's other threads (the layer checks, the accuracy
 # measurements) hold the interpreter, measured. Two requests keep 32 steps (about 30 ms) queued
-# beyond the one the worker is taking, as four of eight did (with two of eight the worker waited
-# 0.13-0.18 s per MNIST run for its next request; with four, 0.09-0.14 s). The steps queued when
-# the run ends cost nothing: the worker is asked to skip them (close()).
+# beyond the one the worker is taking: it waited about 0.02 s per MNIST run for its next request
+# (5 runs; 0.09-0.14 s with four requests of 8). The steps queued when the run ends cost nothing:
+# the worker is asked to skip them (close()).
 REQUESTS_IN_FLIGHT = 2
 # The slots of the requests in flight and of the steps read but not yet used are all different:
 # the parent is done with a slot before the worker is asked to reuse it.

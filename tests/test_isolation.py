@@ -244,3 +244,21 @@ time.sleep(600)""")
     proc.wait()
     time.sleep(0.5)
     assert survivors(marker) == []
+
+
+def test_a_worker_dead_before_its_first_reply_is_dead_each_time_it_is_asked(tmp_path):
+    """It was not: the second question read the channel the first had closed, and the whole check
+    failed with 'cannot use REPORT: Bad file descriptor' instead of each exercise saying why."""
+    from grader.sandbox.session import WorkerDied, WorkerSession
+    (tmp_path / "submission").mkdir()
+    session = WorkerSession(tmp_path / "submission")
+    try:
+        session.proc.kill()
+        session.proc.wait(30)
+        for _ in range(2):
+            with pytest.raises(WorkerDied):
+                session.sandbox()
+        with pytest.raises(WorkerDied):
+            session.request("ping")
+    finally:
+        session.close()

@@ -259,6 +259,8 @@ class WorkerSession:
 
     def _receive(self, deadline: float | None) -> dict:
         """Read one reply frame. Bytes beyond it (the next pipelined reply) stay in the inbox."""
+        if self.proc is None:   # closed, its channel with it: asked again after it died
+            raise WorkerDied("the worker is not running")
         while True:
             frame = self._next_frame()
             if frame is not None:

@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+from grader import forkserver
 from grader.sandbox import processes
 
 # How long the fork server may take to answer a request: its imports come first, a few tenths
@@ -79,9 +80,9 @@ class ForkServer:
                 return None
             self._next += 1
             self._pending[self._next] = forked
-            line = json.dumps({"id": self._next, "argv": argv, "stderr": os.fspath(stderr)})
+            payload = json.dumps({"argv": argv, "stderr": os.fspath(stderr)}).encode()
             try:
-                self._proc.stdin.write(line.encode() + b"\n")
+                self._proc.stdin.write(forkserver.HEADER.pack(self._next, len(payload)) + payload)
                 self._proc.stdin.flush()
             except OSError:
                 self._lost()

@@ -6,14 +6,18 @@ Each check is still a process of its own, in a session of its own, run by the sa
 per submission, measured over 8 checks: 0.67 s against 0.99 s) and reading the test set (32-46
 ms), which with several jobs is CPU the other jobs' training needs.
 
-Nothing of any submission runs here. This process imports grader's own modules, then only reads
-requests from its stdin, a pipe that `grader grade` alone holds (there is no socket anybody else
-could connect to), and forks. The children run the check, and its sandboxed workers, as before.
-It ends when its stdin closes; checks still running then finish on their own.
+Nothing of any submission runs here, and nothing of one is ever read here. This process imports
+grader's own modules, then only reads request headers from its stdin, a pipe that `grader grade`
+alone holds (there is no socket anybody else could connect to), and forks. A request's payload
+(the check's arguments: a folder named for a student) is read by the forked check itself, while
+the server waits, so the server's memory, which every check and every forked worker starts as a
+copy of, never holds another submission's name. The children run the check, and its sandboxed
+workers. The server ends when its stdin closes; checks still running then finish on their own.
 
-One JSON object per line each way:
-  in:  {"id": N, "argv": ["check", ...], "stderr": PATH}
-  out: {"id": N, "pid": PID}        the check has started
+  in:  HEADER (request id N, payload length), then the payload, JSON:
+       {"argv": ["check", ...], "stderr": PATH}
+  out: one JSON object per line:
+       {"id": N, "pid": PID}        the check has started
        {"id": N, "status": CODE}    it has ended (a negative code: killed by that signal)
        {"id": N, "error": TEXT}     it could not be started
 Children are watched through pidfds, so no signal handler is involved.
@@ -24,7 +28,11 @@ import json
 import os
 import select
 import signal
+import struct
 import sys
+
+HEADER = struct.Struct(">QQ")   # request id, payload length
+MAX_PAYLOAD = 1 << 20
 
 
 def available() -> bool:
@@ -75,7 +83,6 @@ def _load_test_set() -> None:
 
 def serve(requests: int, replies: int) -> None:
     running: dict[int, tuple[int, int]] = {}   # pidfd -> (request id, pid)
-    buffered = b""
     while True:
         readable, _, _ = select.select([requests, *running], [], [])
         for fd in readable:
@@ -86,37 +93,70 @@ def serve(requests: int, replies: int) -> None:
                 _say(replies, id=request_id, status=os.waitstatus_to_exitcode(status))
         if requests not in readable:
             continue
-        chunk = os.read(requests, 1 << 16)
-        if not chunk:
+        header = _read_exactly(requests, HEADER.size)
+        if len(header) < HEADER.size:
             return   # grade has ended (or died): checks still running finish on their own
-        buffered += chunk
-        *lines, buffered = buffered.split(b"\n")
-        for line in lines:
-            if line.strip():
-                started = _start(json.loads(line), requests, replies, running)
-                if started is not None:
-                    running[started[0]] = started[1:]
+        request_id, size = HEADER.unpack(header)
+        if size > MAX_PAYLOAD:
+            return   # not grade's: grade then spawns its checks
+        started = _start(request_id, size, requests, replies, running)
+        if started is None:
+            return   # the payload is not read whole: the stream cannot be followed any more
+        running[started[0]] = started[1:]
 
 
-def _start(request: dict, requests: int, replies: int, running: dict):
-    """Fork one check; (pidfd, request id, pid), or None when it could not be started."""
-    request_id = request.get("id")
+def _start(request_id: int, size: int, requests: int, replies: int, running: dict):
+    """Fork one check and wait until it has read its payload; (pidfd, request id, pid), or None
+    when it could not be started or did not read its payload whole."""
+    handed_r, handed_w = os.pipe()
     try:
         pid = os.fork()
     except OSError as exc:
+        os.close(handed_r)
+        os.close(handed_w)
         _say(replies, id=request_id, error=str(exc))
         return None
     if pid == 0:
-        _run_check(request["argv"], request["stderr"], [requests, replies, *running])
+        os.close(handed_r)
+        _run_check(requests, size, handed_w, [requests, replies, *running])
+    os.close(handed_w)
+    pidfd = os.pidfd_open(pid)
+    # Readable once the child has read its payload and closed its end (or has died doing so).
+    select.select([handed_r], [], [])
+    handed = os.read(handed_r, 1) == b"+"
+    os.close(handed_r)
+    if not handed:
+        os.close(pidfd)
+        _say(replies, id=request_id, error="the check did not read its request")
+        return None
     _say(replies, id=request_id, pid=pid)
-    return os.pidfd_open(pid), request_id, pid
+    return pidfd, request_id, pid
 
 
-def _run_check(argv: list, stderr_path: str, inherited: list) -> None:
-    """In the child: become what `python -m grader check ...` would be, run, and exit."""
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _run_check(requests: int, size: int, handed: int, inherited: list) -> None:
+    """In the child: read the request's payload, become what `python -m grader check ...` would
+    be, run, and exit."""
     from grader.cli import leave, main
     code = 70
     try:
+        payload = _read_exactly(requests, size)
+        whole = len(payload) == size
+        os.write(handed, b"+" if whole else b"-")
+        os.close(handed)
+        if not whole:
+            os._exit(70)
+        request = json.loads(payload)
+        argv, stderr_path = request["argv"], request["stderr"]
         os.setsid()   # a session of its own, as grade's processes.popen_options() gives
         for fd in inherited:
             os.close(fd)

@@ -38,3 +38,29 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+def memory_holds(pid: int, needle: bytes) -> bool | None:
+    """Whether `needle` is anywhere in the readable memory of process `pid`; None where this
+    process may not read it (another uid's, or a non-dumpable one's without root)."""
+    try:
+        maps = open(f"/proc/{pid}/maps", encoding="latin-1")
+        memory = open(f"/proc/{pid}/mem", "rb", buffering=0)
+    except OSError:
+        return None
+    with maps, memory:
+        regions = [line.split()[:2] for line in maps]
+        readable = 0
+        for addresses, permissions in regions:
+            if not permissions.startswith("r"):
+                continue
+            start, end = (int(a, 16) for a in addresses.split("-"))
+            try:
+                memory.seek(start)
+                chunk = memory.read(end - start)
+            except (OSError, ValueError, OverflowError):
+                continue   # [vvar] and the like
+            readable += 1
+            if needle in chunk:
+                return True
+        return False if readable else None

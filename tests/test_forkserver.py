@@ -16,7 +16,7 @@ import pytest
 from grader import check_processes, forkserver
 from grader.commands.grade import check_environment
 from tests.conftest import ROOT, SOLUTIONS, copy_submission, mutate
-from tests.process_support import alive, tree
+from tests.process_support import alive, memory_holds, tree
 
 pytestmark = pytest.mark.skipif(not forkserver.available(), reason="checks are forked on Linux only")
 
@@ -139,3 +139,25 @@ def test_a_server_that_died_before_its_first_check_starts_none(tmp_path, server)
     started = time.monotonic()
     assert server.start(_check_argv(tmp_path, tmp_path / "out.json"), tmp_path / "err") is None
     assert time.monotonic() - started < 10   # grade then spawns the check instead of waiting
+
+
+def test_no_check_and_no_worker_starts_with_another_submissions_name_in_memory(tmp_path, server):
+    """The server never reads a request's payload; each check reads its own. So a worker, which
+    starts as a copy of its check, which starts as a copy of the server, cannot find in its own
+    memory which classmates were graded before it."""
+    alice = copy_submission(SOLUTIONS, tmp_path / "alice-7f3e9c21d4")
+    first = server.start(_check_argv(alice, tmp_path / "alice.json", "MulLayer"), tmp_path / "alice.err")
+    assert first is not None and first.wait(120) == 0
+    bob = mutate(copy_submission(SOLUTIONS, tmp_path / "bob"), "layers.py", *HANG)
+    second = server.start(_check_argv(bob, tmp_path / "bob.json", "--timeout", "300"), tmp_path / "bob.err")
+    assert second is not None
+    try:
+        _wait_for(lambda: len(tree(second.pid)) > 2)   # its workers are up
+        name = alice.name.encode()
+        seen = {pid: memory_holds(pid, name) for pid in (server._proc.pid, *tree(second.pid))}
+    finally:
+        check_processes.processes.kill_tree(second)
+        second.wait(30)
+    if seen[server._proc.pid] is None:
+        pytest.skip("the fork server's memory cannot be read here (it takes root)")
+    assert not any(seen.values()), seen

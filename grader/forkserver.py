@@ -167,6 +167,8 @@ def _run_check(requests: int, size: int, handed: int, inherited: list) -> None:
         os.close(devnull)
         os.close(error)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        from grader.sandbox import fork_worker
+        fork_worker.enable()   # this check's workers are forked too (see there)
         code = main(argv)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -193,6 +195,8 @@ def main(argv: list[str]) -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     os.close(devnull)
+    from grader.sandbox import fork_worker
+    fork_worker.record_worker_modules()   # first: what a spawned worker has, and no more
     from grader.cli import _private_memory
     _private_memory()   # nobody of this uid reads or ptraces what every check is forked from
     preload(argv[0] if argv else "en")

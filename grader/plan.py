@@ -112,8 +112,11 @@ def start_workers(plan: Plan, limits) -> Started:
     touched is never loaded after student code ran.
 
     The training's worker comes first: it is on the critical path. The other exercises' worker
-    starts with it only where a third core lets both boot beside the parent's imports; on two
-    cores it would only slow the other two down, and it is started when first needed."""
+    starts with it only where a third core lets both boot beside the parent's imports, or where
+    workers are forked (grader/sandbox/fork_worker.py: next to nothing to boot, and only before
+    the run's first thread); on two cores a spawned one would only slow the other two down, and
+    it is started when first needed."""
+    from grader.sandbox import fork_worker
     from grader.sandbox.session import WorkerSession
     from grader.sandbox.snapshot import SnapshotError
 
@@ -128,7 +131,7 @@ def start_workers(plan: Plan, limits) -> Started:
         if trains_ahead(plan):
             started.training = start()
             others = [e for e in plan.selected if e != TRAINING and e not in plan.reused]
-            if others and cores_for_this_run() >= 3:
+            if others and (cores_for_this_run() >= 3 or fork_worker.usable()):
                 started.main = start()
         elif any(e not in plan.reused for e in plan.selected):
             started.main = start()

@@ -135,9 +135,10 @@ class WorkerSession:
                    OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONIOENCODING="utf-8", HOME=scratch, TMPDIR=scratch, MPLBACKEND="Agg",
                    **{reaper.TOKEN_VARIABLE: self.token})
-        command = [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root, policy.to_json(), copy]
+        boot_args = [policy.to_json(), copy]   # boot.main's, before the transport's
+        command = [sys.executable, "-E", "-s", "-B", "-c", bootstrap, grader_root, *boot_args]
         if channel.use_pipes():
-            self._start_with_pipes(command, env, scratch)
+            self._start_with_pipes(command, boot_args, env, scratch)
         else:
             self.proc = subprocess.Popen(
                 command + ["stdio", "stdio", "-1", *self.import_dirs], stdin=subprocess.PIPE,
@@ -146,18 +147,22 @@ class WorkerSession:
             self.channel = channel.StdioChannel(self.proc)
         self._inbox = bytearray()
 
-    def _start_with_pipes(self, command: list, env: dict, scratch: str) -> None:
+    def _start_with_pipes(self, command: list, boot_args: list, env: dict, scratch: str) -> None:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
         from grader.slots import GradientSlots
         self.slots = GradientSlots.create()
         slots = (self.slots.fd,) if self.slots else ()
+        argv = [str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1), *self.import_dirs]
+        from grader.sandbox import fork_worker
         try:
-            self.proc = subprocess.Popen(
-                command + [str(req_r), str(rep_w), str(self.slots.fd if self.slots else -1), *self.import_dirs],
-                stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, cwd=scratch, env=env,
-                pass_fds=(req_r, rep_w) + slots, **processes.popen_options())
+            if fork_worker.usable():   # the same worker, without a new interpreter (fork_worker.py)
+                self.proc = fork_worker.start(boot_args + argv, env, scratch, out_w, (req_r, rep_w) + slots)
+            else:
+                self.proc = subprocess.Popen(command + argv, stdin=subprocess.DEVNULL, stdout=out_w,
+                                             stderr=out_w, cwd=scratch, env=env, pass_fds=(req_r, rep_w) + slots,
+                                             **processes.popen_options())
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)

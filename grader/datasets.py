@@ -167,9 +167,9 @@ def shared_cache_folder() -> Path:
 
 
 def _passable_by_all(folder: Path) -> None:
-    """A worker running as nobody must pass through the folder to the (public) MNIST files; the
-    folder stays unlistable to others (search permission only) and verdicts keep their own 0700
-    folder inside it."""
+    """A worker running under an unprivileged uid must pass through the folder to the (public)
+    MNIST files; the folder stays unlistable to others (search permission only) and verdicts keep
+    their own 0700 folder inside it."""
     try:
         st = folder.stat()
         if st.st_uid == os.geteuid() and st.st_mode & 0o011 != 0o011:

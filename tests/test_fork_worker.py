@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader import forkserver
+from grader.sandbox.policy import is_own_id
 from tests.conftest import ROOT
 
 PROBE = Path(__file__).parent / "probes" / "probe.py"
@@ -42,9 +43,11 @@ def test_a_forked_worker_sees_what_a_spawned_one_sees(tmp_path):
     (folder / "probe.py").write_text(PROBE.read_text(encoding="utf-8"), encoding="utf-8")
     forked, spawned = _facts(folder, "forked"), _facts(folder, "spawned")
     assert (forked.pop("started_as"), spawned.pop("started_as")) == ("ForkedWorker", "Popen")
-    # Each worker has a scratch folder (HOME, TMPDIR, the copy on sys.path) and a token of its own.
+    # Each worker has a scratch folder (HOME, TMPDIR, the copy on sys.path), a token and, as root,
+    # a uid of its own.
     for facts in (forked, spawned):
         facts["path"][0] = os.path.basename(facts["path"][0])
+        facts["uid"] = "own" if is_own_id(facts["uid"]) else facts["uid"]
         for name in ("HOME", "TMPDIR", "GRADER_WORKER_TOKEN"):
             assert facts["environ"].pop(name)
     extra = set(forked.pop("modules")) - set(spawned.pop("modules"))

@@ -300,6 +300,56 @@ if os.fork() == 0:
     assert SECRET not in done.stdout + done.stderr + gradebook.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("user", USERS)
+def test_processes_held_by_one_member_do_not_starve_the_classmates_graded_beside_her(grader_script, cache,
+                                                                                     tmp_path, user):
+    """Every worker ran as nobody, and the process limit counts a uid's processes wherever they
+    are: a submission holding its fill of processes left the workers started beside it (two jobs)
+    none to start with, and two classmates scored 0 (seen as root)."""
+    submissions = tmp_path / "class"
+    hostile(copy_submission(SOLUTIONS, submissions / "a-mallory"), """
+import os, time
+for _ in range(600):
+    if os.fork() == 0:
+        time.sleep(30)
+        os._exit(0)
+""")
+    for name in ("b-alice", "c-bob", "d-carol"):
+        copy_submission(SOLUTIONS, submissions / name)
+    gradebook = tmp_path / "out" / "gradebook.csv"
+    done = run(grader_script, ["grade", str(submissions), "--output", str(gradebook), "--no-cache", "--jobs", "2"],
+               user, cache, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with open(gradebook, newline="", encoding="utf-8") as fh:
+        scores = {row["submission"]: row["score"] for row in csv.DictReader(fh)}
+    assert [scores[n] for n in ("b-alice", "c-bob", "d-carol")] == ["100"] * 3, \
+        done.stderr + lost_points(gradebook.with_name("gradebook.results"))
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_a_worker_holds_no_more_processes_than_its_limit(grader_script, cache, tmp_path, user):
+    """As an unprivileged user, whose workers each have a user namespace of their own, there was
+    no limit at all: a submission could hold every process the instructor's account may have.
+    (This harness's user is the kernel's uid 0 mapped to 1000, which the limit exempts: there the
+    test sees the limit set, not enforced.)"""
+    folder = hostile(copy_submission(SOLUTIONS, tmp_path / "submission"), """
+import os, time
+for _ in range(600):
+    if os.fork() == 0:
+        time.sleep(30)
+        os._exit(0)
+    held += 1
+""")
+    enforced = user == "root"
+    layers = folder / "layers.py"
+    layers.write_text("import resource\nheld = 0\n" + layers.read_text(encoding="utf-8")
+                      + "\nif resource.getrlimit(resource.RLIMIT_NPROC) != (256, 256) or "
+                      + f"({enforced} and held >= 300):\n    raise ImportError(f'{{held}} processes held')\n",
+                      encoding="utf-8")
+    report = check_json(grader_script, folder, user, cache, "MulLayer")
+    assert float(report["score"]) > 0, report["output"]
+
+
 def test_a_grader_toml_among_the_submissions_is_ignored(grader_script, cache, tmp_path):
     submissions = tmp_path / "class"
     copy_submission(SOLUTIONS, submissions / "alice")

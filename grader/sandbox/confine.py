@@ -32,6 +32,9 @@ def apply(policy: Policy) -> dict:
     student code (the keeper and init never return)."""
     applied: dict = {"landlock": 0, "namespaces": [], "uid": os.geteuid() if hasattr(os, "geteuid") else None,
                      "capabilities": True, "extras": [], "missing": []}
+    if policy.uid is None:   # this process's pid makes it unique (policy.worker_id): before any fork
+        from grader.sandbox.policy import worker_id
+        policy.uid = policy.gid = worker_id()
     _limit_resources(policy)
     if sys.platform != "linux" or policy.mode == "off":
         applied["capabilities"] = _has_capabilities()
@@ -110,7 +113,7 @@ def _limit_resources(policy: Policy) -> None:
 def _enter_namespaces(root: bool, applied: dict) -> list:
     from grader.sandbox import linux
     base = linux.CLONE_NEWPID | linux.CLONE_NEWNET | linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
-    # Root needs no user namespace (and keeps the power to switch to nobody); anyone else does.
+    # Root needs no user namespace (and keeps the power to switch to the worker's own uid); anyone else does.
     attempts = [base, base | linux.CLONE_NEWUSER] if root else [base | linux.CLONE_NEWUSER]
     uid, gid = os.geteuid(), os.getegid()
     for flags in attempts:
@@ -157,7 +160,7 @@ _ALIVE_FD = [-1]      # init's end of a pipe only the keeper writes to: readable
 
 def _die_with_parent() -> None:
     """(Re-)arm init's death with the keeper. Linux forgets PR_SET_PDEATHSIG whenever the
-    process's uid or gid changes, so this runs again after the switch to nobody."""
+    process's uid or gid changes, so this runs again after the switch to the worker's uid."""
     from grader.sandbox import linux
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
     # The keeper may have died before the line above: its end of the pipe is then closed.
@@ -209,7 +212,7 @@ def _build_view(policy: Policy, root: bool, spaces: list, applied: dict) -> int 
     """The mount view; returns the uid to switch to (root only), or None to keep this one."""
     from grader.sandbox import linux, view
     if "mount" not in spaces:
-        # No view can be built; root may still switch where nobody reaches everything already.
+        # No view can be built; root may still switch where the worker's uid reaches everything already.
         if root and not any(view.first_blocker(os.path.realpath(p), policy.uid, policy.gid)
                             for p in policy.read + policy.write if os.path.exists(p)):
             for folder in policy.write:
@@ -276,16 +279,16 @@ def _drop_rights(policy: Policy, root: bool, uid: int | None, spaces: list, appl
     if uid is not None:
         try:
             linux.become(uid, policy.gid)
-        except OSError as exc:  # a root whose user namespace does not map nobody (rootless containers)
+        except OSError as exc:  # a root whose user namespace does not map it (rootless containers)
             applied["missing"].append(f"uid {uid}: {exc.strerror}")
             uid = None
-    if uid is not None:
+    if uid is not None or ("user" in spaces and linux.counts_processes_per_namespace()):
         try:
             import resource
             resource.setrlimit(resource.RLIMIT_NPROC, (policy.processes, policy.processes))
         except (ImportError, ValueError, OSError):
             pass
-    elif root or "user" in spaces:
+    if uid is None and (root or "user" in spaces):
         linux.clear_capabilities()
     applied["uid"] = os.geteuid()
 

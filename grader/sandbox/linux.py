@@ -126,6 +126,17 @@ def clear_capabilities() -> None:
     _check(libc().capset(ctypes.byref(header), ctypes.byref(data)), "capset")
 
 
+def counts_processes_per_namespace() -> bool:
+    """Whether RLIMIT_NPROC counts a uid's processes per user namespace (Linux 5.14 and later):
+    then a worker in a user namespace of its own can be given a limit of its own. Before, the count
+    is the user's across the machine, the grader's own processes included."""
+    try:
+        major, minor = (int(part) for part in os.uname().release.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (5, 14)
+
+
 def become(uid: int, gid: int) -> None:
     """Switch every id to uid/gid with no supplementary groups; from root this also empties the
     capability sets (no SECBIT_KEEP_CAPS)."""

@@ -8,7 +8,41 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 MODES = ("auto", "require", "off")
+# Root switches each worker to a uid and gid of its own, never shared with another worker: the
+# process limit (RLIMIT_NPROC) counts a uid's processes wherever they run, so a worker holding
+# its fill would otherwise leave none to the workers of classmates graded beside it. They come
+# from a range systemd's table of uid ranges lists as unused (1879048192-2147483647): the base,
+# plus the worker's pid (unique among the live processes of its PID namespace, below 2**22)
+# shifted by a number drawn from that namespace, so that graders in two containers on one
+# kernel do not meet either.
+# Where this user namespace maps no such id (a rootless container maps 65536 ids or so), the
+# worker is nobody, as before.
+OWN_IDS = 0x70000000
+OWN_SPAN = 1 << 22
 NOBODY = 65534
+
+
+def worker_id() -> int:
+    """The uid, and gid, root switches this worker to."""
+    try:
+        salt = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        salt = 0
+    own = OWN_IDS + (os.getpid() + salt) % OWN_SPAN
+    return own if all(_mapped(own, kind) for kind in ("uid", "gid")) else NOBODY
+
+
+def _mapped(number: int, kind: str) -> bool:
+    try:
+        with open(f"/proc/self/{kind}_map", encoding="ascii") as fh:
+            ranges = [tuple(int(field) for field in line.split()) for line in fh if line.strip()]
+    except (OSError, ValueError):
+        return False
+    return any(inside <= number < inside + count for inside, _, count in ranges)
+
+
+def is_own_id(uid: int | None) -> bool:
+    return uid is not None and OWN_IDS <= uid < OWN_IDS + OWN_SPAN
 
 
 class SandboxUnavailable(Exception):
@@ -27,8 +61,8 @@ class Policy:
     memory_mb: int = 2048
     file_mb: int = 256                                  # largest file the worker may write
     processes: int = 256                                # RLIMIT_NPROC, once on a uid of its own
-    uid: int = NOBODY
-    gid: int = NOBODY
+    uid: int | None = None                              # None: one of its own (worker_id), chosen
+    gid: int | None = None                              # by the worker, whose pid it is made of
     # Confinements to leave out, as if this kernel lacked them ("namespaces", "landlock"): how the
     # tests reach the fallbacks and `--sandbox require`'s refusal on a machine that has it all.
     without: list = field(default_factory=list)
@@ -80,14 +114,15 @@ class Applied:
         if self.namespaces:
             parts.append("+".join(self.namespaces) + " namespaces")
         if self.uid is not None:
-            parts.append(f"uid {self.uid}" + ("" if not self.capabilities else " with capabilities"))
+            who = "a uid of its own" if is_own_id(self.uid) else f"uid {self.uid}"
+            parts.append(who + ("" if not self.capabilities else " with capabilities"))
         if self.missing:
             parts.append("missing: " + "; ".join(self.missing))
         return ", ".join(parts) or "none"
 
     def to_dict(self) -> dict:
         return {"summary": self.summary(), "complete": self.complete, "landlock_abi": self.landlock,
-                "namespaces": list(self.namespaces), "uid": self.uid,
+                "namespaces": list(self.namespaces), "uid": "own" if is_own_id(self.uid) else self.uid,
                 "capabilities": self.capabilities, "missing": list(self.missing)}
 
     @classmethod

@@ -1,7 +1,7 @@
 """A filesystem view in which an unprivileged uid can reach the folders the worker needs.
 
-Python often lives where `nobody` cannot even look: under /root (mode 700) with pyenv, in a CI
-job's `mktemp -d` folder (700). Making those folders readable on disk would open them to every
+Python often lives where the worker's unprivileged uid cannot even look: under /root (mode 700)
+with pyenv, in a CI job's `mktemp -d` folder (700). Making those folders readable on disk would open them to every
 user of the machine; instead, inside the worker's own mount namespace, each such folder is
 covered with an empty tmpfs (mode 755) and only the paths the worker needs are bound back into
 it, read-only. Outside the namespace nothing changes, and the worker sees nothing else of those

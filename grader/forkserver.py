@@ -121,9 +121,7 @@ def _start(request_id: int, size: int, requests: int, replies: int, running: dic
         _run_check(requests, size, handed_w, [requests, replies, *running])
     os.close(handed_w)
     pidfd = os.pidfd_open(pid)
-    # Readable once the child has read its payload and closed its end (or has died doing so).
-    select.select([handed_r], [], [])
-    handed = os.read(handed_r, 1) == b"+"
+    handed = os.read(handed_r, 1) == b"+"   # b"" if it died before it said
     os.close(handed_r)
     if not handed:
         os.close(pidfd)

@@ -61,7 +61,8 @@ def record_worker_modules() -> None:
         importlib.import_module(name)
     modules = frozenset(sys.modules)
     try:
-        asked = subprocess.run([sys.executable, "-E", "-s", "-B", "-c", "import json, sys; print(json.dumps(sys.path))"],
+        asked = subprocess.run([sys.executable, "-E", "-s", "-B", "-c",
+                                "import json, sys; print(json.dumps(sys.path))"],
                                capture_output=True, text=True, timeout=60)
         _spawned_path = [str(entry) for entry in json.loads(asked.stdout)]
     except (OSError, ValueError, subprocess.SubprocessError):

@@ -350,6 +350,27 @@ for _ in range(600):
     assert float(report["score"]) > 0, report["output"]
 
 
+@pytest.mark.parametrize("user", USERS)
+def test_what_a_worker_writes_is_bounded_and_never_reaches_the_disk(grader_script, cache, tmp_path, user):
+    """Each file was bounded (RLIMIT_FSIZE), their number was not: a submission could fill the
+    disk that the grader's results and the classmates' checks are written to."""
+    folder = hostile(copy_submission(SOLUTIONS, tmp_path / "submission"), """
+block = b"x" * (16 << 20)
+for number in range(128):   # 2 GB, in files of 64 MB
+    with open(f"fill-{number}", "wb") as fh:
+        for _ in range(4):
+            fh.write(block)
+            written += len(block)
+""")
+    layers = folder / "layers.py"
+    layers.write_text("written = 0\n" + layers.read_text(encoding="utf-8")
+                      + "\nif written > (600 << 20):\n    raise ImportError(f'{written >> 20} MB written')\n",
+                      encoding="utf-8")
+    report = check_json(grader_script, folder, user, cache, "MulLayer")
+    assert float(report["score"]) > 0, report["output"]
+    assert "scratch folder in memory" not in report["output"]
+
+
 def test_a_grader_toml_among_the_submissions_is_ignored(grader_script, cache, tmp_path):
     submissions = tmp_path / "class"
     copy_submission(SOLUTIONS, submissions / "alice")

@@ -227,8 +227,9 @@ def _build_view(policy: Policy, root: bool, spaces: list, applied: dict) -> int 
     if root and "user" not in spaces:
         try:
             view.open_for(policy.read, policy.uid, policy.gid, writable=policy.write)
-            for folder in policy.write:
+            for folder in policy.write:   # still the worker's where no tmpfs can cover it
                 _chown_tree(folder, policy.uid, policy.gid)
+            _scratch_in_memory(policy, policy.uid, applied)
             return policy.uid
         except OSError as exc:
             applied["missing"].append(f"a view for uid {policy.uid}: {exc}")
@@ -239,24 +240,40 @@ def _build_view(policy: Policy, root: bool, spaces: list, applied: dict) -> int 
             linux.bind_read_only(path, path)
         except OSError:
             pass
+    _scratch_in_memory(policy, None, applied)
     return None
 
 
+def _scratch_in_memory(policy: Policy, uid: int | None, applied: dict) -> None:
+    """The scratch folder becomes a tmpfs of policy.scratch_mb in this mount namespace: all that a
+    submission writes is bounded (RLIMIT_FSIZE bounds only each file) and never reaches the disk
+    that the grader and the classmates' checks write to, which it could otherwise fill. The
+    working folder is the scratch folder: it is entered again, to be on the tmpfs."""
+    from grader.sandbox import linux
+    try:
+        for folder in policy.write:
+            linux.mount("tmpfs", folder, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
+                        f"mode=700,size={policy.scratch_mb}m")
+            if uid is not None:
+                os.chown(folder, uid, policy.gid)
+        os.chdir(os.getcwd())
+    except OSError as exc:
+        applied["missing"].append(f"a scratch folder in memory: {exc.strerror}")
+
+
 def _read_only_world(policy: Policy, uid: int | None, applied: dict) -> None:
-    """Without Landlock, the namespace fallback: every mount read-only, an empty tmpfs as the
-    scratch folder, and a /proc of the worker's own PID namespace (no other process in sight)."""
+    """Without Landlock, the namespace fallback: every mount read-only (the scratch tmpfs too,
+    so a fresh one covers it), and a /proc of the worker's own PID namespace (no other process in
+    sight)."""
     from grader.sandbox import linux
     try:
         linux.read_only_tree("/")
-        for folder in policy.write:
-            linux.mount("tmpfs", folder, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=700,size=512m")
-            if uid is not None:
-                os.chown(folder, uid, policy.gid)
-        os.chdir(os.getcwd())  # the working folder is the scratch folder: now its tmpfs
         linux.mount("proc", "/proc", "proc", linux.MS_NOSUID | linux.MS_NODEV)
         applied["extras"] = ["read-only view"]
     except OSError as exc:
         applied["missing"].append(f"a read-only view: {exc}")
+        return
+    _scratch_in_memory(policy, uid, applied)
 
 
 def _chown_tree(folder: str, uid: int, gid: int) -> None:

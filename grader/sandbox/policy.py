@@ -60,6 +60,7 @@ class Policy:
     write: list = field(default_factory=list)           # hierarchies to write: the scratch folder
     memory_mb: int = 2048
     file_mb: int = 256                                  # largest file the worker may write
+    scratch_mb: int = 512                               # all it may write, where it has a mount namespace
     processes: int = 256                                # RLIMIT_NPROC, once on a uid of its own
     uid: int | None = None                              # None: one of its own (worker_id), chosen
     gid: int | None = None                              # by the worker, whose pid it is made of

@@ -262,3 +262,22 @@ def test_a_worker_dead_before_its_first_reply_is_dead_each_time_it_is_asked(tmp_
             session.request("ping")
     finally:
         session.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's OOM killer")
+def test_workers_are_the_first_the_oom_killer_takes_and_the_grader_is_not(tmp_path):
+    from grader.sandbox.session import WorkerSession
+    from tests.process_support import tree
+    (tmp_path / "submission").mkdir()
+    session = WorkerSession(tmp_path / "submission")
+    try:
+        session.sandbox()   # confined: keeper, init and worker are up
+        scores = {}
+        for pid in tree(session.proc.pid):
+            with open(f"/proc/{pid}/oom_score_adj", encoding="ascii") as fh:
+                scores[pid] = int(fh.read())
+    finally:
+        session.close()
+    assert scores and set(scores.values()) == {1000}
+    with open("/proc/self/oom_score_adj", encoding="ascii") as fh:
+        assert int(fh.read()) < 1000

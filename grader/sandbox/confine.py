@@ -108,6 +108,19 @@ def _limit_resources(policy: Policy) -> None:
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
             pass  # macOS refuses RLIMIT_AS: the time budget still bounds the run
+    _first_to_go_when_memory_runs_out()
+
+
+def _first_to_go_when_memory_runs_out() -> None:
+    """RLIMIT_AS bounds each process, not all of a worker's together: where a submission's
+    processes exhaust the machine's memory, Linux's OOM killer must take workers, the largest
+    first (the hoarder's), and never the grader. Raising one's own score needs no privilege, and
+    the worker's children inherit it."""
+    try:
+        with open("/proc/self/oom_score_adj", "w", encoding="ascii") as fh:
+            fh.write("1000")
+    except OSError:
+        pass   # not Linux, or no /proc
 
 
 def _enter_namespaces(root: bool, applied: dict) -> list:

@@ -281,3 +281,35 @@ def test_workers_are_the_first_the_oom_killer_takes_and_the_grader_is_not(tmp_pa
     assert scores and set(scores.values()) == {1000}
     with open("/proc/self/oom_score_adj", encoding="ascii") as fh:
         assert int(fh.read()) < 1000
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="pinning another uid's process to a core takes root")
+def test_a_deadline_counts_the_time_the_worker_could_run_not_the_time_others_held_the_core(tmp_path):
+    """It counted wall time: a classmate's submission spinning processes beside a check could make
+    its MNIST run time out. A loop that never ends, given 2 s, on a core it shares with three
+    spinners, now ends after about 2 s of that core's time, not 2 s of the clock."""
+    from grader.sandbox import cpu_wait
+    from grader.sandbox.session import WorkerSession, WorkerTimeout
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "spin.py").write_text("def forever():\n    while True:\n        pass\n", encoding="utf-8")
+    core = min(os.sched_getaffinity(0))
+    spin = f"import os\nos.sched_setaffinity(0, {{{core}}})\nwhile True:\n    pass\n"
+    # Each in a session of its own: where the kernel groups the scheduling by session (autogroup),
+    # that is what a hostile submission would do, and what makes the core three-quarters theirs.
+    spinners = [subprocess.Popen([sys.executable, "-c", spin], start_new_session=True) for _ in range(3)]
+    session = WorkerSession(folder)
+    try:
+        session.sandbox()
+        os.sched_setaffinity(cpu_wait.request_loop(session.proc.pid), {core})
+        started = time.monotonic()
+        with pytest.raises(WorkerTimeout):
+            session.request("function", timeout=2.0, module="spin", name="forever", args=[], kwargs={}, keep=False)
+        took = time.monotonic() - started
+    finally:
+        session.close()
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    assert 4.0 < took < 60.0, took

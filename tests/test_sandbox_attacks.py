@@ -371,6 +371,24 @@ for number in range(128):   # 2 GB, in files of 64 MB
     assert "scratch folder in memory" not in report["output"]
 
 
+@pytest.mark.parametrize("user", USERS)
+def test_without_a_mount_namespace_a_worker_filling_its_scratch_folder_is_ended(grader_script, cache, tmp_path,
+                                                                                user):
+    """Landlock alone (user namespaces refused, as on Ubuntu 24.04): no tmpfs holds the scratch
+    folder, so the grader watches it and ends the worker past 512 MB."""
+    folder = hostile(copy_submission(SOLUTIONS, tmp_path / "submission"), """
+block = b"x" * (16 << 20)
+for number in range(48):   # 3 GB in 64 MB files, unless the grader ends this first
+    with open(f"fill-{number}", "wb") as fh:
+        for _ in range(4):
+            fh.write(block)
+""")
+    report = check_json(grader_script, folder, user, cache, "MulLayer",
+                        env={"GRADER_SANDBOX_WITHOUT": "namespaces"})
+    assert states(report) == {"MulLayer": "error"}
+    assert "more than 512 MB into its scratch folder" in json.dumps(report), report["output"]
+
+
 def test_a_grader_toml_among_the_submissions_is_ignored(grader_script, cache, tmp_path):
     submissions = tmp_path / "class"
     copy_submission(SOLUTIONS, submissions / "alice")

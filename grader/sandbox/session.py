@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.sandbox import channel, cpu_wait, processes, reaper
+from grader.sandbox import channel, cpu_wait, processes, reaper, scratch_use
 from grader.settings import Limits
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ OUTPUT_TAIL = 2_000   # ... and from the end, per exercise
 # Deadlines move by the time the worker waited for a CPU (cpu_wait.py), by this much at most in a
 # session's life: under any load a check still ends, a loop that never ends included.
 MOST_CPU_WAIT_GRANTED = 600.0
+SCRATCH_LOOK_EVERY = 0.25   # seconds between looks at a scratch folder on disk (_watch_scratch)
 # glibc gives freed memory back to the system as soon as the top of the heap is free, so every
 # training step's arrays (the batch, dx, ...) were fresh pages to fault in again: 0.1-0.25 s of
 # system time per MNIST run, measured. Keeping a pad and trimming late removes it. Other C
@@ -108,6 +109,7 @@ class WorkerSession:
         self.channel = None
         self._loop_pid: int | None = None   # the request loop's host pid, once looked for (0: not found)
         self._granted = 0.0                 # seconds of its wait for a CPU added to deadlines so far
+        self._next_scratch_look = 0.0
         self._start()
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -118,7 +120,7 @@ class WorkerSession:
 
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         os.chmod(self.workdir, 0o755)  # the worker may run as another uid: it must reach its folders
-        scratch = os.path.join(self.workdir, "scratch")
+        scratch = self.scratch = os.path.join(self.workdir, "scratch")
         copy = os.path.join(self.workdir, "submission")
         os.mkdir(scratch, 0o700)
         os.mkdir(copy, 0o755)
@@ -131,6 +133,7 @@ class WorkerSession:
         policy = Policy(mode=self.sandbox_mode, read=[str(Path(__file__).resolve().parent.parent), copy, str(cache)],
                         write=[scratch], memory_mb=self.limits.memory_mb, without=left_out(),
                         parent=os.getpid())
+        self.scratch_limit = policy.scratch_mb << 20
         grader_root = str(Path(__file__).resolve().parent.parent.parent)
         bootstrap = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.sandbox.boot import main; "
                      "main(sys.argv[2:])")
@@ -290,13 +293,27 @@ class WorkerSession:
                     continue
                 self.close()
                 raise WorkerTimeout()
-            chunk = self.channel.receive(wait)
+            self._watch_scratch()
+            chunk = self.channel.receive(SCRATCH_LOOK_EVERY if wait is None else min(wait, SCRATCH_LOOK_EVERY))
             self._drain_output()
             if chunk is None:
                 continue
             if not chunk:
                 raise self._death("the worker process ended")
             self._inbox += chunk
+
+    def _watch_scratch(self) -> None:
+        """Where no tmpfs of its own bounds the worker's scratch folder (no mount namespace: the
+        worker confines itself with Landlock alone), what it writes there reaches the disk; the
+        parent looks at it every SCRATCH_LOOK_EVERY seconds while it waits, and ends the worker
+        that has written more than its limit. (With a tmpfs, the parent sees an empty folder.)"""
+        now = time.monotonic()
+        if now < self._next_scratch_look:
+            return
+        self._next_scratch_look = now + SCRATCH_LOOK_EVERY
+        if scratch_use.used_beyond(self.scratch, self.scratch_limit):
+            raise self._death(f"it wrote more than {self.scratch_limit >> 20} MB into its scratch folder",
+                              ended=False)
 
     def _cpu_wait_not_yet_granted(self) -> float:
         """Seconds the worker's request loop waited for a CPU that no deadline has been moved by

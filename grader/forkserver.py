@@ -57,9 +57,8 @@ PRELOADED = ("numpy", "numpy.random",   # numpy imports numpy.random lazily; eve
 
 def preload(lang: str) -> None:
     import importlib
-
-    from grader import cli
-    cli._quiet_blas_threads()   # before numpy is imported: no idle BLAS threads to fork, either
+    # One BLAS thread, as the grader and its workers have: fork_worker.record_worker_modules() set
+    # it before it imported numpy, first thing in main().
     for name in PRELOADED:
         importlib.import_module(name)
     from grader.report import preload as preload_writers
@@ -82,6 +81,7 @@ def _load_test_set() -> None:
 
 
 def serve(requests: int, replies: int) -> None:
+    from grader import protocol
     running: dict[int, tuple[int, int]] = {}   # pidfd -> (request id, pid)
     while True:
         readable, _, _ = select.select([requests, *running], [], [])
@@ -93,10 +93,10 @@ def serve(requests: int, replies: int) -> None:
                 _say(replies, id=request_id, status=os.waitstatus_to_exitcode(status))
         if requests not in readable:
             continue
-        header = _read_exactly(requests, HEADER.size)
-        if len(header) < HEADER.size:
+        try:
+            request_id, size = HEADER.unpack(protocol.read_exact(requests, HEADER.size))
+        except EOFError:
             return   # grade has ended (or died): checks still running finish on their own
-        request_id, size = HEADER.unpack(header)
         if size > MAX_PAYLOAD:
             return   # not grade's: grade then spawns its checks
         started = _start(request_id, size, requests, replies, running)
@@ -131,28 +131,19 @@ def _start(request_id: int, size: int, requests: int, replies: int, running: dic
     return pidfd, request_id, pid
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
 def _run_check(requests: int, size: int, handed: int, inherited: list) -> None:
     """In the child: read the request's payload, become what `python -m grader check ...` would
     be, run, and exit."""
+    from grader import protocol
     from grader.cli import leave, main
     code = 70
     try:
-        payload = _read_exactly(requests, size)
-        whole = len(payload) == size
-        os.write(handed, b"+" if whole else b"-")
+        try:
+            payload = protocol.read_exact(requests, size)
+        except EOFError:
+            os._exit(70)   # its word unsaid: the server takes that as "not read whole"
+        os.write(handed, b"+")
         os.close(handed)
-        if not whole:
-            os._exit(70)
         request = json.loads(payload)
         argv, stderr_path = request["argv"], request["stderr"]
         os.setsid()   # a session of its own, as grade's processes.popen_options() gives

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import BLAS_THREAD_VARIABLES
 from grader.commands.common import EXIT_PASSED, UsageError, add_language_option, tr
 from grader.sandbox import processes
 
@@ -51,8 +52,7 @@ def register(sub) -> None:
 # What a check process needs of the environment; nothing else (CI tokens, cloud keys) reaches it.
 _ENV_KEEP = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "TZ", "TMPDIR",
              "TEMP", "TMP", "SYSTEMROOT", "XDG_CACHE_HOME", "GRADER_SEED", "GRADER_CACHE_DIR",
-             "GRADER_MNIST_DIR", "GRADER_SANDBOX", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-             "MKL_NUM_THREADS")
+             "GRADER_MNIST_DIR", "GRADER_SANDBOX", *BLAS_THREAD_VARIABLES)
 
 
 def check_environment(jobs: int) -> dict:

@@ -31,6 +31,8 @@ import subprocess
 import sys
 import time
 
+from grader import BLAS_THREAD_VARIABLES
+
 _enabled = False
 # The modules a spawned worker has imported when boot.main starts (recorded by the fork server
 # before it imports anything else): the forked child forgets every other, so that a student's
@@ -44,9 +46,6 @@ _stdio: dict = {}
 WORKER_IMPORTS = ("grader.sandbox.boot", "grader.protocol", "grader.sandbox.confine", "grader.sandbox.policy",
                   "grader.worker", "grader.ran_lines", "grader.slots", "grader.sandbox.landlock",
                   "grader.sandbox.linux", "grader.sandbox.view")
-# A spawned worker's environment asks for one BLAS thread (session.py); numpy reads it once, when
-# it is first imported, so the fork server must import it under the same setting.
-BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def record_worker_modules() -> None:
@@ -55,7 +54,11 @@ def record_worker_modules() -> None:
     has, workers are not forked."""
     import importlib
     global _worker_modules, _spawned_path
-    if any(os.environ.setdefault(name, "1") != "1" for name in BLAS_VARIABLES):
+    # A spawned worker is given one BLAS thread (session.py); numpy reads that once, when first
+    # imported, here.
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    if any(os.environ[name] != "1" for name in BLAS_THREAD_VARIABLES):
         return
     for name in WORKER_IMPORTS:
         importlib.import_module(name)

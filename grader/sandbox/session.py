@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader import BLAS_THREAD_VARIABLES
 from grader.sandbox import channel, cpu_wait, processes, reaper, scratch_use
 from grader.settings import Limits
 
@@ -140,7 +141,7 @@ class WorkerSession:
         env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
         self.token = os.urandom(16).hex()   # as secrets.token_hex, without importing it before the worker starts
         env.update(_MALLOC_QUIET, GRADER_CACHE_DIR=str(cache),
-                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   **dict.fromkeys(BLAS_THREAD_VARIABLES, "1"),
                    PYTHONIOENCODING="utf-8", HOME=scratch, TMPDIR=scratch, MPLBACKEND="Agg",
                    **{reaper.TOKEN_VARIABLE: self.token})
         boot_args = [policy.to_json(), copy]   # boot.main's, before the transport's

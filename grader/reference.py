@@ -73,6 +73,11 @@ def two_layer_loss(params, x, t, book_epsilon: bool = False):
     return softmax_with_loss(two_layer_predict(params, x), t, book_epsilon=book_epsilon)
 
 
+def two_layer_loss_after_first_layer(a1, W2, b2, t):
+    """two_layer_loss from the first layer's output on (a1 = x W1 + b1, before the ReLU)."""
+    return softmax_with_loss(affine(relu(a1), W2, b2), t)
+
+
 def accuracy(params, x, labels) -> float:
     return float(np.mean(two_layer_predict(params, x).argmax(axis=1) == labels))
 

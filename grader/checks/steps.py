@@ -118,7 +118,8 @@ def gradient_agrees(ctx: CheckContext, params: dict, grads: dict, images: np.nda
     directional_checks when it disagrees); False when the step cannot be judged (on ReLU's kink,
     e.g. W1 all zero, differences mean nothing)."""
     x = images.astype(np.float64) / 255.0
-    if np.min(np.abs(x @ params["W1"] + params["b1"])) < 1e-6:
+    hidden = x @ params["W1"] + params["b1"]
+    if np.min(np.abs(hidden)) < 1e-6:
         return False
-    directional_checks(ctx, params, grads, x, labels, count=1, rng=rng)
+    directional_checks(ctx, params, grads, x, labels, count=1, rng=rng, hidden=hidden)
     return True

@@ -203,22 +203,11 @@ def _keep(init: int, status_r: int, keep: tuple) -> None:
 
 def _close_all_but(keep: tuple) -> None:
     """Standard streams to /dev/null, every other descriptor but `keep` closed."""
+    from grader.sandbox import linux
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    for fd in range(3, _max_fd()):
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-
-def _max_fd() -> int:
-    try:
-        return min(os.sysconf("SC_OPEN_MAX"), 4096)
-    except (ValueError, OSError):
-        return 1024
+    linux.close_descriptors(keep)
 
 
 def _build_view(policy: Policy, root: bool, spaces: list, applied: dict) -> int | None:

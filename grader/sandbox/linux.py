@@ -151,3 +151,20 @@ def effective_capabilities() -> int:
             if line.startswith("CapEff:"):
                 return int(line.split()[1], 16)
     return -1
+
+
+def close_descriptors(keep=()) -> None:
+    """Close every descriptor from 3 up but those in `keep`, up to the process's limit: a few
+    close_range calls, where closing them one by one from Python cost about 7 ms per 4,096."""
+    low = 3
+    for fd in sorted({fd for fd in keep if fd >= 3}):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, descriptor_limit())
+
+
+def descriptor_limit() -> int:
+    """One past the highest descriptor this process may hold (its RLIMIT_NOFILE, at most 2^20)."""
+    import resource
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return soft if 0 < soft < (1 << 20) else (1 << 20)

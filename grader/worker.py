@@ -118,29 +118,34 @@ class Worker:
         The batch is what load_mnist(normalize=True, one_hot_label=True) gives, in float64 (the
         book's float32 makes numpy's matrix products take a slow mixed-precision path). Where the
         gradients have the layout the parent expects, `lr * grad` is computed into the shared slot
-        it named and subtracted from there; otherwise the gradients go back in the reply.
+        of the step (the request's `first_slot` and those after it, in turn) and subtracted from
+        there; otherwise the gradients go back in the reply.
         """
+        from grader.slots import SLOTS
         net = self.objects[msg["net"].id]
         images, labels = self.objects[msg["x"].id], self.objects[msg["t"].id]
-        lr, layout = msg["lr"], msg.get("layout")
-        steps = []
-        for idx, slot in zip(msg["idx"], msg["slots"]):
+        lr, layout, first = msg["lr"], msg.get("layout"), msg.get("first_slot")
+        kinds, inline = [], []   # "s" for a step whose update went to its slot, "i" for one in the reply
+        for j, idx in enumerate(msg["idx"]):
             if self.slots is not None and self.slots.stopping():
                 break   # the run has ended: the parent reads no more of these steps
             x = images[idx] / 255.0   # uint8 -> float64 in one pass
             t = _ONE_HOT[labels[idx]]
             grads = net.gradient(x, t)
             sent = {key: grads[key] for key in ("W1", "b1", "W2", "b2")}
-            updates = self.slots.put_scaled(slot, sent, lr, layout) if self.slots is not None else None
+            updates = None
+            if self.slots is not None and isinstance(first, int):
+                updates = self.slots.put_scaled((first + j) % SLOTS, sent, lr, layout)
             if updates is not None:
                 for key, update in updates.items():
                     net.params[key] -= update
-                steps.append(["scaled", slot])
+                kinds.append("s")
             else:
                 for key, g in sent.items():
                     net.params[key] -= lr * g
-                steps.append(["inline", sent])
-        return ["steps", steps]
+                kinds.append("i")
+                inline.append(sent)
+        return ["steps", "".join(kinds), inline]
 
     def op_seed(self, msg):
         """Seed the global generators student code uses (np.random.randn in TwoLayerNet.__init__),

@@ -75,12 +75,14 @@ def test_training_passes_without_slots(monkeypatch, solutions_copy):
 
 
 @pytest.mark.parametrize("reply", [
-    ["steps", [["scaled", SLOTS]]],          # no such slot
-    ["steps", [["scaled", "0"]]],
-    ["steps", [["scaled", 0, "W1=1"]]],       # a layout is never read from the worker
-    ["steps", [["inline"]]],
-    ["steps", []],                            # fewer steps than asked for
-    ["steps", [["scaled", 0]], "extra"],
+    ["steps", "x", []],                       # neither kind
+    ["steps", ["s"], []],
+    ["steps", "s", [{"W1": 1}]],              # an inline step too many
+    ["steps", "i", []],                       # an inline step too few
+    ["steps", "", []],                        # fewer steps than asked for
+    ["steps", "ss", []],                      # more
+    ["steps", "s", [], "extra"],
+    ["steps", [["scaled", 0]]],               # the old form
     {"steps": 1},
 ])
 def test_forged_train_steps_replies_end_the_worker(reply, solutions_copy):
@@ -88,21 +90,21 @@ def test_forged_train_steps_replies_end_the_worker(reply, solutions_copy):
     session = WorkerSession(solutions_copy)
     try:
         with pytest.raises(WorkerDied):
-            session.unpack_steps(reply, 1, 100)
+            session.unpack_steps(reply, [0], 100)
         assert not session.alive
     finally:
         session.close()
 
 
-def test_a_well_formed_reply_is_read_from_the_slot(solutions_copy):
+def test_a_well_formed_reply_is_read_from_the_parent_s_own_slots(solutions_copy):
     from grader.session import WorkerSession
     from grader.slots import Scaled
     session = WorkerSession(solutions_copy)
     try:
-        (step,) = session.unpack_steps(["steps", [["scaled", 3]]], 1, 100)
-        assert isinstance(step, Scaled) and step.values.shape == (100,)
-        (inline,) = session.unpack_steps(["steps", [["inline", {"W1": 1}]]], 1, 100)
-        assert inline == {"W1": 1}
+        session.slots.take(3, 100)[:] = 7.0
+        first, inline, last = session.unpack_steps(["steps", "sis", [{"W1": 1}]], [3, 4, 5], 100)
+        assert isinstance(first, Scaled) and first.values.shape == (100,) and np.all(first.values == 7.0)
+        assert inline == {"W1": 1} and isinstance(last, Scaled)
     finally:
         session.close()
 
@@ -119,8 +121,7 @@ def test_queued_steps_are_skipped_once_the_parent_asks_and_taken_again_after(sol
         batches = np.arange(800).reshape(8, 100)
 
         def submit():
-            session.submit("train_steps", net=net, x=x, t=t, idx=batches, lr=0.1, slots=list(range(8)),
-                           layout=layout)
+            session.submit("train_steps", net=net, x=x, t=t, idx=batches, lr=0.1, first_slot=0, layout=layout)
 
         session.slots.stop(True)
         for _ in range(3):

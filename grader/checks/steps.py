@@ -51,7 +51,7 @@ class Steps:
         # Fewer per request where the steps may stop any time: those in flight then are wasted.
         self.per_request = min(per_request, STEPS_PER_REQUEST)
         self.requested = 0
-        self.in_flight: deque = deque()   # per request, its batches (k, batch size)
+        self.in_flight: deque = deque()   # per request, its batches (k, batch size) and slots
         self.ready: deque = deque()       # (batch, gradients) read but not yet handed out
 
     def start(self) -> None:
@@ -63,10 +63,10 @@ class Steps:
         if count <= 0:
             return
         batches = self.choose(count)
-        slots = [(self.requested + j) % SLOTS for j in range(count)]
+        first = self.requested % SLOTS   # step j of the request goes to slot (first + j) % SLOTS
         self.ctx.session.submit("train_steps", net=self.net, x=self.x_ref, t=self.t_ref, idx=batches,
-                                lr=self.lr, slots=slots, layout=self.layout)
-        self.in_flight.append(batches)
+                                lr=self.lr, first_slot=first, layout=self.layout)
+        self.in_flight.append((batches, [(first + j) % SLOTS for j in range(count)]))
         self.requested += count
 
     def next(self):
@@ -74,8 +74,8 @@ class Steps:
         valid until the next call."""
         if not self.ready:
             reply = self.ctx.session.collect()
-            batches = self.in_flight.popleft()
-            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, len(batches), self.size)))
+            batches, slots = self.in_flight.popleft()
+            self.ready.extend(zip(batches, self.ctx.session.unpack_steps(reply, slots, self.size)))
             self._request()
         return self.ready.popleft()
 

@@ -362,26 +362,24 @@ class WorkerSession:
         self.close()
         return WorkerDied(reason, code)
 
-    def unpack_steps(self, value, count: int, size: int) -> list:
-        """A train_steps reply: for each step, Scaled(view of the `size` numbers lr * grad in its
-        shared slot, valid until that slot is named in a request again), or the gradients as they
-        came in the reply."""
+    def unpack_steps(self, value, slots: list, size: int) -> list:
+        """A train_steps reply, ["steps", kinds, inline]: one letter per step of the request whose
+        slots are `slots`, "s" where the worker wrote `lr * grad` into that step's slot and "i"
+        where the gradients came in `inline` instead, in order. For each step, Scaled(view of the
+        `size` numbers in its slot, valid until that slot is named in a request again), or the
+        gradients as they came. The slots are the parent's own numbers, never the worker's."""
         from grader.slots import Scaled
-        if not (isinstance(value, list) and len(value) == 2 and value[0] == "steps"
-                and isinstance(value[1], list) and len(value[1]) == count):
+        if not (isinstance(value, list) and len(value) == 3 and value[0] == "steps"
+                and isinstance(value[1], str) and len(value[1]) == len(slots)
+                and set(value[1]) <= {"s", "i"} and isinstance(value[2], list)
+                and len(value[2]) == value[1].count("i") and (self.slots is not None or "s" not in value[1])):
             raise self._death("the worker sent a malformed reply (train_steps)", ended=False)
-        out = []
-        for entry in value[1]:
-            if isinstance(entry, list) and len(entry) == 2 and entry[0] == "scaled" and self.slots is not None:
-                try:
-                    out.append(Scaled(self.slots.take(entry[1], size)))
-                except ValueError as exc:
-                    raise self._death(f"the worker sent a malformed reply ({exc})", ended=False) from None
-            elif isinstance(entry, list) and len(entry) == 2 and entry[0] == "inline":
-                out.append(entry[1])
-            else:
-                raise self._death("the worker sent a malformed reply (train_steps)", ended=False)
-        return out
+        inline = iter(value[2])
+        try:
+            return [Scaled(self.slots.take(slot, size)) if kind == "s" else next(inline)
+                    for kind, slot in zip(value[1], slots)]
+        except ValueError as exc:
+            raise self._death(f"the worker sent a malformed reply ({exc})", ended=False) from None
 
     def take_output(self) -> str:
         self._drain_output()

@@ -94,14 +94,18 @@ def reference_gradient(reference, params: dict, x, labels) -> dict:
     return {"W1": x.T @ dactive, "b1": dactive.sum(axis=0), "W2": active.T @ dscore, "b2": dscore.sum(axis=0)}
 
 
-def test_the_loss_after_the_first_layer_is_the_whole_network_s_loss():
-    # Directional checks move the first layer's output instead of W1 and b1: the same function.
-    rng = np.random.default_rng(3)
-    x = rng.uniform(0, 1, (20, 784))
+def _small_problem(seed: int):
+    """Parameters of the book's shapes, 20 random images and labels."""
+    rng = np.random.default_rng(seed)
     params = {"W1": rng.normal(0, 0.05, (784, 50)), "b1": rng.normal(0, 0.1, 50),
               "W2": rng.normal(0, 0.3, (50, 10)), "b2": rng.normal(0, 0.1, 10)}
-    labels = rng.integers(0, 10, 20)
+    return params, rng.uniform(0, 1, (20, 784)), rng.integers(0, 10, 20)
+
+
+def test_the_loss_after_the_first_layer_is_the_whole_network_s_loss():
+    # Directional checks move the first layer's output instead of W1 and b1: the same function.
     from grader import reference
+    params, x, labels = _small_problem(3)
     whole = reference.two_layer_loss(params, x, labels)
     after = reference.two_layer_loss_after_first_layer(x @ params["W1"] + params["b1"], params["W2"],
                                                        params["b2"], labels)
@@ -111,24 +115,15 @@ def test_the_loss_after_the_first_layer_is_the_whole_network_s_loss():
 def test_a_gradient_wrong_only_in_the_first_layer_is_caught():
     # The first layer's parameters reach the loss only through the moved output: a mistake there
     # (dW1 off by a factor of two) must still show in a random direction and along the gradient.
-    rng = np.random.default_rng(4)
-    x = rng.uniform(0, 1, (20, 784))
-    params = {"W1": rng.normal(0, 0.05, (784, 50)), "b1": rng.normal(0, 0.1, 50),
-              "W2": rng.normal(0, 0.3, (50, 10)), "b2": rng.normal(0, 0.1, 10)}
-    labels = rng.integers(0, 10, 20)
-    hidden = x @ params["W1"] + params["b1"]
-    y = np.exp(np.maximum(hidden, 0) @ params["W2"] + params["b2"])
-    d = y / y.sum(1, keepdims=True)
-    d[np.arange(20), labels] -= 1
-    d /= 20
-    dh = d @ params["W2"].T * (hidden > 0)
-    grads = {"W1": 2 * x.T @ dh, "b1": dh.sum(0), "W2": np.maximum(hidden, 0).T @ d, "b2": d.sum(0)}
+    import pytest
+
+    from grader import reference
     from grader.compare import CheckFailed
-    try:
+    params, x, labels = _small_problem(4)
+    grads = reference_gradient(reference, params, x, labels)
+    grads["W1"] *= 2
+    with pytest.raises(CheckFailed) as wrong:
         directional_checks(_Ctx, params, grads, x, labels, count=1, rng=np.random.default_rng(5))
-    except CheckFailed as failure:
-        assert failure.message.key == "directional_mismatch"
-    else:
-        raise AssertionError("a doubled dW1 passed")
+    assert wrong.value.message.key == "directional_mismatch"
     grads["W1"] /= 2
     directional_checks(_Ctx, params, grads, x, labels, count=1, rng=np.random.default_rng(5))

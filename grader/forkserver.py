@@ -155,7 +155,10 @@ def _run_check(requests: int, size: int, handed: int, inherited: list) -> None:
             os.dup2(source, target)
         os.close(devnull)
         os.close(error)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        # What a new interpreter would have: Python's handler, unless grade was started with
+        # SIGINT ignored (a background job), which a new interpreter inherits.
+        signal.signal(signal.SIGINT, signal.SIG_IGN if _sigint_at_start == signal.SIG_IGN
+                      else signal.default_int_handler)
         from grader.sandbox import fork_worker
         fork_worker.enable()   # this check's workers are forked too (see there)
         code = main(argv)
@@ -174,8 +177,14 @@ def _say(fd: int, **fields) -> None:
         data = data[os.write(fd, data):]
 
 
+# SIGINT's disposition when the server started, which a spawned check would inherit.
+_sigint_at_start = signal.SIG_DFL
+
+
 def main(argv: list[str]) -> None:
+    global _sigint_at_start
     # Ctrl-C in the terminal is grade's to handle: it ends the checks itself.
+    _sigint_at_start = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The requests and replies keep descriptors of their own, and stdin and stdout become
     # /dev/null: nothing imported may print into the reply stream.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,23 +26,27 @@ RUN_AS_MAIN = {"runpy", "importlib.util", "importlib._abc", "tests", "tests.fork
                "grader.sandbox.fork_worker"}
 
 
-def _run(folder: Path, mode: str) -> str:
+def _run(folder: Path, mode: str, ignored: tuple = ()) -> str:
+    def ignore():   # as nohup or a shell's background job leave the grader
+        for name in ignored:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     done = subprocess.run([sys.executable, "-m", "tests.fork_probe", str(folder), mode], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, preexec_fn=ignore)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
-def _facts(folder: Path, mode: str) -> dict:
-    return json.loads(_run(folder, mode))
+def _facts(folder: Path, mode: str, ignored: tuple = ()) -> dict:
+    return json.loads(_run(folder, mode, ignored))
 
 
 @forked_only
-def test_a_forked_worker_sees_what_a_spawned_one_sees(tmp_path):
+@pytest.mark.parametrize("ignored", [(), ("SIGINT", "SIGQUIT", "SIGHUP")], ids=["foreground", "background"])
+def test_a_forked_worker_sees_what_a_spawned_one_sees(tmp_path, ignored):
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "probe.py").write_text(PROBE.read_text(encoding="utf-8"), encoding="utf-8")
-    forked, spawned = _facts(folder, "forked"), _facts(folder, "spawned")
+    forked, spawned = _facts(folder, "forked", ignored), _facts(folder, "spawned", ignored)
     assert (forked.pop("started_as"), spawned.pop("started_as")) == ("ForkedWorker", "Popen")
     # Each worker has a scratch folder (HOME, TMPDIR, the copy on sys.path), a token and, as root,
     # a uid of its own.

@@ -161,3 +161,30 @@ def test_no_check_and_no_worker_starts_with_another_submissions_name_in_memory(t
     if seen[server._proc.pid] is None:
         pytest.skip("the fork server's memory cannot be read here (it takes root)")
     assert not any(seen.values()), seen
+
+
+def test_a_check_forked_in_a_background_job_keeps_sigint_ignored_as_a_spawned_one_does(tmp_path, monkeypatch):
+    """grade started with SIGINT ignored (a shell's background job): a new interpreter inherits
+    that, and so do its workers; student code sees the same disposition either way."""
+    monkeypatch.chdir(ROOT)
+    folder = copy_submission(SOLUTIONS, tmp_path / "submission")
+    # A wrong forward that says what it sees: a failure's report shows the student's output.
+    mutate(folder, "layers.py", "        return x * y",
+           "        import signal\n        print('SIGINT ignored:', signal.getsignal(signal.SIGINT) == signal.SIG_IGN)\n"
+           "        return x * y + 1")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)   # inherited by what starts now
+    try:
+        server = check_processes.ForkServer(check_environment(1), "en")
+        spawned = check_processes.spawn(_check_argv(folder, tmp_path / "spawned.json", "MulLayer"),
+                                        check_environment(1), tmp_path / "spawned.stderr")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        forked = server.start(_check_argv(folder, tmp_path / "forked.json", "MulLayer"), tmp_path / "forked.stderr")
+        assert forked is not None and forked.wait(120) == 1
+    finally:
+        server.close()
+    assert spawned.wait(120) == 1
+    forked_report, spawned_report = _report(tmp_path / "forked.json"), _report(tmp_path / "spawned.json")
+    assert "SIGINT ignored: True" in json.dumps(spawned_report)
+    assert forked_report == spawned_report

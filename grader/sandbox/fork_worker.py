@@ -174,14 +174,8 @@ def _become_spawned_worker(grader_root: str, argv: list, env: dict, cwd: str, ou
                            keep: tuple) -> None:
     os.setsid()   # a group and session of its own, as processes.popen_options() gives
     _descriptors(output_fd, keep)
-    # A new interpreter starts with these dispositions; the check may have set others.
     signal.pthread_sigmask(signal.SIG_SETMASK, set())
-    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
-                   signal.SIGCHLD, signal.SIGALRM):
-        signal.signal(number, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for number in (signal.SIGPIPE, signal.SIGXFSZ):
-        signal.signal(number, signal.SIG_IGN)
+    _dispositions_after_exec()
     from grader.sandbox import linux
     linux.prctl(linux.PR_SET_DUMPABLE, 1)   # as after an exec; the switch to nobody clears it
     os.chdir(cwd)
@@ -195,6 +189,28 @@ def _become_spawned_worker(grader_root: str, argv: list, env: dict, cwd: str, ou
     import importlib
     importlib.invalidate_caches()
     _new_streams()
+
+
+def _dispositions_after_exec() -> None:
+    """Signal dispositions as a new interpreter started from this process would have them.
+
+    An exec keeps what is ignored and gives every handled signal its default; Popen's
+    restore_signals gives SIGPIPE and SIGXFSZ their default back; Python's start-up then ignores
+    those two, and installs its KeyboardInterrupt handler for SIGINT only where SIGINT was not
+    ignored. The grader may run with signals ignored (nohup ignores SIGHUP; a shell's background
+    job, SIGINT and SIGQUIT), and a spawned worker inherits that."""
+    for number in signal.valid_signals():
+        if number in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            if signal.getsignal(number) != signal.SIG_IGN:
+                signal.signal(number, signal.SIG_DFL)
+        except (OSError, ValueError):   # numbers the C library keeps for itself
+            pass
+    for number in (signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(number, signal.SIG_IGN)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_DFL:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _new_streams() -> None:
